@@ -1,0 +1,364 @@
+//! Cable text → cable facts: subject, tags, classification, creation date, ID, and the
+//! split between routing header and body. Works on text alone, so every site shares it.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::text::collapse_whitespace;
+use crate::model::CableId;
+
+fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern)
+        .unwrap_or_else(|error| panic!("built-in pattern {pattern:?} is broken: {error}"))
+}
+
+/// `SUBJECT: …`, `SUBJ: …`, `Subject: …` at the start of a line.
+static SUBJECT_LINE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?m)^[ \t]*(?:SUBJECT|SUBJ|Subject)[ \t]*:[ \t]*(.*)$"));
+
+/// Lines that begin the next part of a cable, ending a subject's continuation.
+static AFTER_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?ix)^\s*(?:
+            (?:REF|REFS|REFTEL|REFTELS|REFERENCE|REFERENCES|CLASSIFIED\s+BY|DERIVED\s+FROM
+              |REASON|DECL|DECLASSIFY\s+ON|TAGS|E\.\s?O\.|EO\s+\d|ACTION|INFO|SENSITIVE\s+BUT\s+UNCLASSIFIED
+              |SBU|NOFORN|SIPDIS|SUMMARY|BEGIN\s+SUMMARY|SUMMARY\s+AND\s+COMMENT|CLASSIFICATION|THIS\s+IS)
+            \b
+          | \d+\s*\.\s                                  # a numbered paragraph
+          | \d+\s*\.\s*\(                               # 1.(C)
+          | \([A-Z/]{1,6}\)\s                           # (U) Text
+          | [-=_*]{3,}                                  # a rule
+          | (?:MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY),\s
+        )",
+    )
+});
+
+/// Original telegram page-break lines: `MOSCOW 00003728 002 OF 002`, `PAGE 02 ATHENS 02959
+/// 171944Z`. They are part of the cable, but never of a subject.
+static PAGE_BREAK_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?x)^\s*(?:
+            [A-Z][A-Z\ .'-]*?\s+\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$
+          | PAGE\s+\d{2,3}\s+[A-Z][A-Z\ .'-]*?\s+\d{3,6}(?:\s+\d{2}\s+OF\s+\d{2})?\s+\d{6}Z\s*$
+        )",
+    )
+});
+
+/// The same Kissinger-era page break when the text runs on after it on one line.
+static PAGE_BREAK_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"^\s*PAGE\s+\d{2,3}\s+[A-Z][A-Z .'-]*?\s+\d{3,6}(?:\s+\d{2}\s+OF\s+\d{2})?\s+\d{6}Z\s+")
+});
+
+/// A classification alone on a line (the repeat at the top of a new telegram page).
+static BANNER_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^\s*(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)(?:\s+[A-Z]{2,4}\d{3,5})?\s*$",
+    )
+});
+
+/// The classification line that opens a cable: `C O N F I D E N T I A L SECTION 01 OF 02
+/// BEIJING 004687`, `UNCLAS MOSCOW 003728`, `S E C R E T STATE 012345`.
+static BANNER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?x)^\s*(?P<class>
+              C\ O\ N\ F\ I\ D\ E\ N\ T\ I\ A\ L | S\ E\ C\ R\ E\ T | U\ N\ C\ L\ A\ S\ S\ I\ F\ I\ E\ D
+            | UNCLASSIFIED | UNCLAS | CONFIDENTIAL | SECRET | LIMITED\ OFFICIAL\ USE )
+          (?:\s*//\s*[A-Z]+)?
+          (?:\s+E\ F\ T\ O)?
+          (?:\s+SECTION\s+\d+\s+OF\s+\d+)?
+          \s+(?P<origin>[A-Z][A-Z\ .'-]*?)\s+0*(?P<number>\d{1,6})\s*$",
+    )
+});
+
+/// A date-time group on a routing line: `O 290912Z DEC 08`, `P R 231207Z DEC 08`.
+static DTG: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?m)^\s*(?:[ZOPRM]\s+){1,2}(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z\s+(?P<month>[A-Z]{3})\s+(?P<year>\d{2}|\d{4})\s*$",
+    )
+});
+
+/// A TAGS line: `TAGS: PREL PHUM CH`, `TAGS PREL, PGOV`.
+static TAGS_LINE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?m)^[ \t]*TAGS[ \t]*:?[ \t]+(.*)$"));
+
+/// Routing lines at the top of a cable that has no separate header block.
+static ROUTING_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?x)^\s*(?:
+            VZCZC\S* | R[A-Z]{4,5}\d*(?:\s+R[A-Z]{4,5}\d*)*
+          | (?:OO|PP|RR|ZZ|O|P|R|Z)\s+R[A-Z]{4,5}\b.* | DE\s+R[A-Z]{3,6}\s+\#.* | ZNY\s.* | ZNR\s.*
+          | (?:[ZOPRM]\s+){1,2}\d{6}Z\s+[A-Z]{3}\s+\d{2,4} | FM\s.* | TO\s.* | INFO\s.* | BT
+          | R[A-Z]{3,6}/.* | [A-Z0-9 ]+/.*(?:IMMEDIATE|PRIORITY|ROUTINE|FLASH|NIACT)(?:\s+\d+)?
+        )\s*$",
+    )
+});
+
+/// The full subject: the `SUBJECT:` line and its continuation lines, joined, with
+/// page-break lines and repeated classification lines skipped.
+pub fn subject(text: &str) -> Option<String> {
+    let found = SUBJECT_LINE.captures(text)?;
+    let first = found.get(1).map_or("", |m| m.as_str());
+    let after = &text[found.get(0).map_or(0, |m| m.end())..];
+    let mut parts = vec![first.to_string()];
+    for line in after.lines().skip(1) {
+        if line.trim().is_empty() {
+            break;
+        }
+        if PAGE_BREAK_LINE.is_match(line) || BANNER_ONLY.is_match(line) {
+            continue;
+        }
+        let line = PAGE_BREAK_PREFIX.replace(line, "");
+        if AFTER_SUBJECT.is_match(&line) || BANNER.is_match(&line) {
+            break;
+        }
+        parts.push(line.into_owned());
+    }
+    let joined = collapse_whitespace(&parts.join(" "));
+    (!joined.is_empty()).then_some(joined)
+}
+
+/// The TAGS line's tags, continuation lines included when the line ends with a comma.
+pub fn tags(text: &str) -> Vec<String> {
+    let Some(found) = TAGS_LINE.captures(text) else {
+        return Vec::new();
+    };
+    let mut joined = found
+        .get(1)
+        .map_or("", |m| m.as_str())
+        .trim_end()
+        .to_string();
+    let after = &text[found.get(0).map_or(0, |m| m.end())..];
+    let mut continuation = after.lines().skip(1);
+    while joined.ends_with(',') {
+        match continuation.next() {
+            Some(line) if !line.trim().is_empty() && !line.contains(':') => {
+                joined.push(' ');
+                joined.push_str(line.trim());
+            }
+            _ => break,
+        }
+    }
+    let pieces: Vec<String> = if joined.contains(',') {
+        split_outside_parentheses(&joined)
+    } else {
+        joined.split_whitespace().map(str::to_string).collect()
+    };
+    pieces
+        .into_iter()
+        .map(|t| collapse_whitespace(&t))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+fn split_outside_parentheses(text: &str) -> Vec<String> {
+    let mut pieces = vec![String::new()];
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                pieces.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(last) = pieces.last_mut() {
+            last.push(c);
+        }
+    }
+    pieces
+}
+
+/// What the opening classification line says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Banner {
+    /// `CONFIDENTIAL`, `SECRET`, `UNCLASSIFIED`, `LIMITED OFFICIAL USE`.
+    pub classification: String,
+    /// The post in the reference, e.g. `BEIJING`, `TEL AVIV`.
+    pub origin: String,
+    /// The serial number, without leading zeros.
+    pub number: String,
+}
+
+/// The first classification line within the first lines of `text`.
+pub fn banner(text: &str) -> Option<Banner> {
+    text.lines().take(40).find_map(|line| {
+        let found = BANNER.captures(line)?;
+        let class = found["class"].replace(' ', "");
+        let classification = match class.as_str() {
+            "UNCLAS" => "UNCLASSIFIED".to_string(),
+            "LIMITEDOFFICIALUSE" => "LIMITED OFFICIAL USE".to_string(),
+            _ => class,
+        };
+        Some(Banner {
+            classification,
+            origin: found["origin"].trim().to_string(),
+            number: found["number"].to_string(),
+        })
+    })
+}
+
+/// The creation time from the routing block's date-time group, as ISO 8601 (UTC).
+pub fn created_from_dtg(text: &str) -> Option<String> {
+    let found = DTG.captures(text)?;
+    let year = four_digit_year(&found["year"])?;
+    let month = month_number(&found["month"])?;
+    let civil = jiff::civil::DateTime::new(
+        year,
+        month,
+        found["day"].parse().ok()?,
+        found["hour"].parse().ok()?,
+        found["minute"].parse().ok()?,
+        0,
+        0,
+    )
+    .ok()?;
+    Some(format!("{}Z", civil.strftime("%Y-%m-%dT%H:%M:%S")))
+}
+
+/// The cable ID that the text itself gives: year from the date-time group (or `created`),
+/// post and serial number from the classification line.
+pub fn id_from_text(text: &str, created: Option<&str>) -> Option<CableId> {
+    let banner = banner(text)?;
+    let year = DTG
+        .captures(text)
+        .and_then(|found| four_digit_year(&found["year"]))
+        .or_else(|| created.and_then(|c| c.get(..4)?.parse().ok()))?;
+    let origin: String = banner
+        .origin
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    CableId::parse(&format!("{:02}{origin}{}", year % 100, banner.number)).ok()
+}
+
+/// Normalises a date as a page shows it into ISO 8601: `2008-12-29 09:09`,
+/// `2008-12-29`, `Monday, 29 December 2008, 09:12`, `1974 April 17, 19:44 (Wednesday)`,
+/// `290912Z DEC 08`. Times are taken as UTC, which is how the cable sites give them.
+pub fn normalise_date(raw: &str) -> Option<String> {
+    let text = collapse_whitespace(raw);
+    let text =
+        text.trim_end_matches(|c: char| c == ')' || c.is_alphabetic() || c == '(' || c == ' ');
+    let with_time = |dt: jiff::civil::DateTime| format!("{}Z", dt.strftime("%Y-%m-%dT%H:%M:%S"));
+    for format in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%A, %d %B %Y, %H:%M",
+        "%Y %B %d, %H:%M",
+        "%d %B %Y %H:%M",
+        "%d %b %Y %H:%M",
+    ] {
+        if let Ok(dt) = jiff::civil::DateTime::strptime(format, text) {
+            return Some(with_time(dt));
+        }
+    }
+    for format in [
+        "%Y-%m-%d",
+        "%A, %d %B %Y",
+        "%Y %B %d",
+        "%d %B %Y",
+        "%d %b %Y",
+        "%B %d, %Y",
+    ] {
+        if let Ok(date) = jiff::civil::Date::strptime(format, text) {
+            return Some(date.strftime("%Y-%m-%d").to_string());
+        }
+    }
+    let dtg = format!(
+        "Z {}",
+        text.trim_start_matches(|c: char| !c.is_ascii_digit())
+    );
+    created_from_dtg(&dtg)
+}
+
+fn four_digit_year(text: &str) -> Option<i16> {
+    let year: i16 = text.parse().ok()?;
+    Some(match text.len() {
+        2 if year >= 50 => 1900 + year,
+        2 => 2000 + year,
+        _ => year,
+    })
+}
+
+fn month_number(name: &str) -> Option<i8> {
+    const MONTHS: [&str; 12] = [
+        "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+    ];
+    let upper = name.to_ascii_uppercase();
+    MONTHS
+        .iter()
+        .position(|m| *m == upper)
+        .and_then(|i| i8::try_from(i + 1).ok())
+}
+
+/// Splits routing lines off the top of a body that has no separate header block: the
+/// `VZCZC…`, `DE …`, date-time group, `FM`, `TO` and `INFO` lines (with their addressee
+/// continuation lines), up to the classification line.
+pub fn split_routing(body: &str) -> Option<(String, String)> {
+    let mut offset = 0;
+    let mut routing_end = None;
+    let mut saw_routing = false;
+    for line in body.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare.trim().is_empty() {
+            if saw_routing {
+                routing_end = Some(offset);
+                break;
+            }
+        } else if BANNER.is_match(bare) || BANNER_ONLY.is_match(bare) {
+            if saw_routing {
+                routing_end = Some(offset);
+            }
+            break;
+        } else if ROUTING_LINE.is_match(bare) || (saw_routing && is_addressee(bare)) {
+            saw_routing = true;
+        } else {
+            if saw_routing {
+                routing_end = Some(offset);
+            }
+            break;
+        }
+        offset += line.len();
+    }
+    let end = routing_end.or(saw_routing.then_some(offset))?;
+    let header = body[..end].trim_end().to_string();
+    let rest = body[end..].trim_start_matches(['\n', '\r']).to_string();
+    (!header.is_empty() && !rest.trim().is_empty()).then_some((header, rest))
+}
+
+/// An addressee continuation line: `RUEHEE/ARAB LEAGUE COLLECTIVE PRIORITY`,
+/// `SECDEF WASHINGTON DC`.
+fn is_addressee(line: &str) -> bool {
+    let line = line.trim();
+    line.len() < 80
+        && line
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || " /.-&()".contains(c))
+        && line.chars().any(|c| c.is_ascii_uppercase())
+}
+
+/// Why a text does not look like a cable, or `Ok` if it does: it must hold at least one
+/// of the fixtures of a cable (a classification line, SUBJECT, TAGS, E.O. 12958, a
+/// date-time group, SIPDIS) and some text besides.
+pub fn check_looks_like_cable(body: &str) -> Result<(), String> {
+    static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?m)^\s*(?:SUBJECT|SUBJ|TAGS|E\.\s?O\.\s*1\d{4}|EO\s+1\d{4}|SIPDIS|DECL:|Classified By|CLASSIFIED BY)\b",
+        )
+    });
+    let words = body.split_whitespace().count();
+    if words < 5 {
+        return Err(format!("the body holds only {words} words"));
+    }
+    if MARKERS.is_match(body) || banner(body).is_some() || DTG.is_match(body) {
+        Ok(())
+    } else {
+        Err("the body has none of a cable's marks (a classification line, SUBJECT:, TAGS:, E.O. 12958, a date-time group, SIPDIS)".to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests;

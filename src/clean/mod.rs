@@ -1,0 +1,249 @@
+//! The cleaning stage: one raw page and its site's rule → a clean [`Cable`], or a typed
+//! [`Reject`] that says why not. Pure and synchronous, so crawl, ingest, reclean and
+//! `rules test` all clean a page the same way.
+
+pub mod cable;
+pub mod decode;
+pub mod repair;
+pub mod text;
+
+use std::collections::HashSet;
+
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html};
+
+use crate::model::{Cable, CableId, Page};
+use crate::rules::{FieldRule, Rule, RuleSet, UrlKind};
+
+/// Why a page gave no cable. Each is an expected outcome, not a failure of the program.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Reject {
+    /// No rule file names the page's host.
+    #[error(
+        "no rule file covers host `{host}`; add its host to a rule file, or map it with --host-map HOST=SITE"
+    )]
+    NoRule {
+        /// The host of the page.
+        host: String,
+    },
+    /// The URL is not one of the site's cable pages (an index or article page).
+    #[error("`{path}` is not a cable page of {site} (see [urls] cable in its rule file)")]
+    NotACablePage {
+        /// The site.
+        site: String,
+        /// The path (and query) of the page.
+        path: String,
+    },
+    /// The body selector found nothing: the layout changed, or this is not a cable page.
+    #[error("the body selector `{selector}` of {site} matched nothing on the page")]
+    BodyNotFound {
+        /// The site.
+        site: String,
+        /// The selector that missed.
+        selector: String,
+    },
+    /// Something was found, but it is not a cable.
+    #[error("the text does not look like a cable: {reason}")]
+    NotACable {
+        /// What is missing.
+        reason: String,
+    },
+    /// Neither the URL, the page nor the text gives a cable ID.
+    #[error("no cable ID in the URL, the page or the text{}", found.as_ref().map(|f| format!(" (found `{f}`, which is not an ID)")).unwrap_or_default())]
+    NoCableId {
+        /// A candidate that did not parse, if any.
+        found: Option<String>,
+    },
+}
+
+impl Reject {
+    /// A short stable name for counting and JSON: `no-rule`, `not-a-cable-page`,
+    /// `body-not-found`, `not-a-cable`, `no-cable-id`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Reject::NoRule { .. } => "no-rule",
+            Reject::NotACablePage { .. } => "not-a-cable-page",
+            Reject::BodyNotFound { .. } => "body-not-found",
+            Reject::NotACable { .. } => "not-a-cable",
+            Reject::NoCableId { .. } => "no-cable-id",
+        }
+    }
+}
+
+/// Cleans `page` with the rule of the site that owns its host.
+pub fn clean(page: &Page, rules: &RuleSet) -> Result<Cable, Reject> {
+    let rule = rules
+        .rule_for_url(&page.url)
+        .ok_or_else(|| Reject::NoRule {
+            host: crate::rules::host_key(&page.url).unwrap_or_else(|| page.url.to_string()),
+        })?;
+    clean_with(page, rule)
+}
+
+/// Cleans `page` with `rule`, whatever its host.
+pub fn clean_with(page: &Page, rule: &Rule) -> Result<Cable, Reject> {
+    let UrlKind::Cable { id: url_id } = rule.classify(&page.url) else {
+        return Err(Reject::NotACablePage {
+            site: rule.name.clone(),
+            path: crate::rules::path_and_query(&page.url),
+        });
+    };
+    let decoded = decode::decode(&page.body, page.content_type.as_deref());
+    let html = if rule.repair_bare_markup {
+        repair::repair_bare_markup(&decoded.text)
+    } else {
+        std::borrow::Cow::Borrowed(decoded.text.as_ref())
+    };
+    let document = Html::parse_document(&html);
+    let extractor = Extractor {
+        document: &document,
+        rule,
+    };
+
+    let mut body = extractor
+        .block(&rule.body)
+        .ok_or_else(|| Reject::BodyNotFound {
+            site: rule.name.clone(),
+            selector: rule.body.selector_text.clone(),
+        })?;
+    let mut header = rule.header.as_ref().and_then(|f| extractor.block(f));
+    if header.is_none()
+        && rule.split_routing
+        && let Some((routing, rest)) = cable::split_routing(&body)
+    {
+        header = Some(routing);
+        body = rest;
+    }
+    cable::check_looks_like_cable(&body).map_err(|reason| Reject::NotACable { reason })?;
+
+    let title = rule.title.as_ref().and_then(|f| extractor.inline(f));
+    let page_id = rule.id.as_ref().and_then(|f| extractor.inline(f));
+    let created = rule
+        .created
+        .as_ref()
+        .and_then(|f| extractor.inline(f))
+        .and_then(|raw| cable::normalise_date(&raw))
+        .or_else(|| header.as_deref().and_then(cable::created_from_dtg))
+        .or_else(|| cable::created_from_dtg(&body));
+    let banner = cable::banner(&body);
+
+    let candidate = url_id.or(page_id);
+    let (id, source_id) = match &candidate {
+        Some(raw) => match CableId::parse_with_suffix(raw) {
+            Ok((id, suffix)) => (id, suffix.map(|_| raw.trim().to_string())),
+            Err(_) => return Err(Reject::NoCableId { found: candidate }),
+        },
+        None => {
+            let text = format!("{}\n{body}", header.as_deref().unwrap_or_default());
+            let id = cable::id_from_text(&text, created.as_deref())
+                .ok_or(Reject::NoCableId { found: None })?;
+            (id, None)
+        }
+    };
+
+    Ok(Cable {
+        id,
+        url: page.url.to_string(),
+        site: rule.name.clone(),
+        title,
+        subject: cable::subject(&body).or_else(|| header.as_deref().and_then(cable::subject)),
+        tags: cable::tags(&body),
+        classification: rule
+            .classification
+            .as_ref()
+            .and_then(|f| extractor.inline(f))
+            .or_else(|| banner.as_ref().map(|b| b.classification.clone())),
+        origin: rule.origin.as_ref().and_then(|f| extractor.inline(f)),
+        created,
+        header,
+        body,
+        rules: rule.version.clone(),
+        source_id,
+    })
+}
+
+/// Pulls a rule's fields out of one parsed page.
+struct Extractor<'a> {
+    document: &'a Html,
+    rule: &'a Rule,
+}
+
+impl Extractor<'_> {
+    /// Every element the field selects, rendered with chrome removed, joined by blank lines;
+    /// `None` when nothing is selected or nothing is left.
+    fn block(&self, field: &FieldRule) -> Option<String> {
+        let mut parts = Vec::new();
+        for element in self.document.select(&field.selector) {
+            let rendered = text::render(element, &self.dropped_within(element));
+            if !rendered.trim().is_empty() {
+                parts.push(rendered);
+            }
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        let text = self.remove_text_chrome(&parts.join("\n\n"));
+        let text = apply_pattern(field, &text)?;
+        (!text.trim().is_empty()).then_some(text)
+    }
+
+    /// The first element the field selects, on one line.
+    fn inline(&self, field: &FieldRule) -> Option<String> {
+        let element = self.document.select(&field.selector).next()?;
+        let rendered = text::render_inline(element, &self.dropped_within(element));
+        let value = apply_pattern(field, &self.remove_text_chrome(&rendered))?;
+        let value = value.trim();
+        (!value.is_empty()).then(|| value.to_string())
+    }
+
+    fn dropped_within(&self, element: ElementRef<'_>) -> HashSet<NodeId> {
+        self.rule
+            .chrome
+            .drop
+            .iter()
+            .flat_map(|selector| element.select(selector).map(|e| e.id()))
+            .collect()
+    }
+
+    /// Applies the rule's text patterns: chrome lines dropped, the tail from a `cut_from`
+    /// match removed.
+    fn remove_text_chrome(&self, text: &str) -> String {
+        let chrome = &self.rule.chrome;
+        let mut text = text.to_string();
+        if let Some(cut) = chrome
+            .cut_from
+            .iter()
+            .filter_map(|pattern| pattern.find(&text).map(|m| m.start()))
+            .min()
+        {
+            let line_start = text[..cut].rfind('\n').map_or(0, |i| i + 1);
+            let cut = if text[line_start..cut].trim().is_empty() {
+                line_start
+            } else {
+                cut
+            };
+            text.truncate(cut);
+            let end = text.trim_end().len();
+            text.truncate(end);
+        }
+        if !chrome.drop_lines.is_empty() {
+            text = text
+                .split('\n')
+                .filter(|line| !chrome.drop_lines.iter().any(|p| p.is_match(line)))
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+        text
+    }
+}
+
+/// The field's pattern applied to `text`: its `value` group, or the whole match; the text
+/// itself when there is no pattern; `None` when the pattern does not match.
+fn apply_pattern(field: &FieldRule, text: &str) -> Option<String> {
+    let Some(pattern) = &field.pattern else {
+        return Some(text.to_string());
+    };
+    let found = pattern.captures(text)?;
+    let value = found.name("value").or_else(|| found.get(0))?;
+    Some(value.as_str().to_string())
+}

@@ -1,0 +1,281 @@
+//! Repairs cable text that a page left unescaped, before the HTML parser sees it.
+//!
+//! Sites such as WikiLeaks' Cable Viewer print the cable's own `<` and `&` raw. An HTML5
+//! parser then swallows `<Israel>` as an element and reads `&not` in `&nothing` as `¬`.
+//! This pass escapes every `<` that does not open a real HTML tag, comment or declaration,
+//! and every `&` that does not start a terminated character reference, so the parser gives
+//! back the text the cable's author wrote. Real markup passes through untouched.
+
+use std::borrow::Cow;
+
+/// Element names of HTML, SVG and MathML roots that a page may really use. A `<` followed
+/// by anything else is text.
+const HTML_ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "acronym",
+    "address",
+    "applet",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "basefont",
+    "bdi",
+    "bdo",
+    "bgsound",
+    "big",
+    "blink",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "datalist",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "image",
+    "img",
+    "input",
+    "ins",
+    "isindex",
+    "kbd",
+    "keygen",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "listing",
+    "main",
+    "map",
+    "mark",
+    "marquee",
+    "math",
+    "menu",
+    "menuitem",
+    "meta",
+    "meter",
+    "multicol",
+    "nav",
+    "nobr",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "picture",
+    "plaintext",
+    "pre",
+    "progress",
+    "q",
+    "rb",
+    "rp",
+    "rt",
+    "rtc",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "search",
+    "section",
+    "select",
+    "slot",
+    "small",
+    "source",
+    "spacer",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+    "xmp",
+];
+
+/// The longest name a character reference may have (`&CounterClockwiseContourIntegral;`).
+const MAX_ENTITY_NAME: usize = 32;
+
+/// Returns `html` with bare `<` and `&` escaped; borrows it when nothing needed escaping.
+pub fn repair_bare_markup(html: &str) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied_to = 0;
+    for at in memchr::memchr2_iter(b'<', b'&', bytes) {
+        let rest = &bytes[at + 1..];
+        let (keep, escape) = match bytes[at] {
+            b'<' => (opens_markup(rest), "&lt;"),
+            _ => (starts_character_reference(rest), "&amp;"),
+        };
+        if keep {
+            continue;
+        }
+        let buffer = out.get_or_insert_with(|| String::with_capacity(html.len() + 64));
+        buffer.push_str(&html[copied_to..at]);
+        buffer.push_str(escape);
+        copied_to = at + 1;
+    }
+    match out {
+        None => Cow::Borrowed(html),
+        Some(mut buffer) => {
+            buffer.push_str(&html[copied_to..]);
+            Cow::Owned(buffer)
+        }
+    }
+}
+
+/// Whether the bytes after a `<` make a tag, end tag, comment, doctype or processing
+/// instruction.
+fn opens_markup(rest: &[u8]) -> bool {
+    match rest.first() {
+        Some(b'!' | b'?') => true,
+        Some(b'/') => is_element_name_then_boundary(&rest[1..]),
+        Some(_) => is_element_name_then_boundary(rest),
+        None => false,
+    }
+}
+
+fn is_element_name_then_boundary(rest: &[u8]) -> bool {
+    let len = rest
+        .iter()
+        .take(16)
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    if len == 0 || len >= 16 {
+        return false;
+    }
+    let boundary = rest.get(len).copied();
+    let ends_name = matches!(
+        boundary,
+        None | Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+    );
+    ends_name
+        && HTML_ELEMENTS
+            .iter()
+            .any(|name| name.as_bytes().eq_ignore_ascii_case(&rest[..len]))
+}
+
+/// Whether the bytes after a `&` form a `;`-terminated numeric reference or a named one
+/// that HTML knows. Anything else (`&nothing`, `&notit;`, `R&D`) is text: HTML5 would
+/// otherwise read a legacy name such as `&not` out of it.
+fn starts_character_reference(rest: &[u8]) -> bool {
+    let (is_name_byte, body): (fn(&u8) -> bool, &[u8]) = match rest {
+        [b'#', b'x' | b'X', tail @ ..] => (u8::is_ascii_hexdigit, tail),
+        [b'#', tail @ ..] => (u8::is_ascii_digit, tail),
+        [first, ..] if first.is_ascii_alphabetic() => (u8::is_ascii_alphanumeric, rest),
+        _ => return false,
+    };
+    let len = body
+        .iter()
+        .take(MAX_ENTITY_NAME + 1)
+        .take_while(|b| is_name_byte(b))
+        .count();
+    if len == 0 || len > MAX_ENTITY_NAME || body.get(len) != Some(&b';') {
+        return false;
+    }
+    if rest[0] == b'#' {
+        return true;
+    }
+    // The table is keyed by the name with its `;`, and also holds every prefix of a name
+    // (mapped to code point 0), which must not count.
+    let name_with_semicolon = &rest[..=len];
+    std::str::from_utf8(name_with_semicolon)
+        .ok()
+        .and_then(|key| web_atoms::NAMED_ENTITIES.get(key))
+        .is_some_and(|&(code_point, _)| code_point != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_angle_brackets_in_text_are_escaped() {
+        assert_eq!(
+            repair_bare_markup("<pre>talk of <<Israel>> and <_protect></pre>"),
+            "<pre>talk of &lt;&lt;Israel>> and &lt;_protect></pre>"
+        );
+        assert_eq!(repair_bare_markup("a < b, x<5"), "a &lt; b, x&lt;5");
+    }
+
+    #[test]
+    fn real_markup_is_untouched_and_borrowed() {
+        let html = "<!DOCTYPE html><?xml x?><a href='#p'>¶</a><BR/><br>\n</td></TABLE><!-- c -->&amp;&#x000A;&#10;";
+        assert!(matches!(repair_bare_markup(html), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn unterminated_ampersands_are_escaped() {
+        assert_eq!(
+            repair_bare_markup("R&D; &nothing &notit; & more"),
+            "R&amp;D; &amp;nothing &amp;notit; &amp; more"
+        );
+        assert!(matches!(
+            repair_bare_markup("&para;&amp;&#233;&#xE9;"),
+            Cow::Borrowed(_)
+        ));
+    }
+}

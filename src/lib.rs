@@ -1,0 +1,6 @@
+//! cablestrip: builds a clean corpus of the US diplomatic cables from the web sites that
+//! republished them. The library holds every pipeline stage; the binary is a thin CLI.
+
+pub mod clean;
+pub mod model;
+pub mod rules;

@@ -1,1 +1,23 @@
-fn main() {}
+//! The `cablestrip` binary: parse the command line, load and check the rule files, run one
+//! command, and turn its outcome into an exit status. Exit status: 0 done, 1 the job ran
+//! but failed its check (mismatches, a bar not met), 2 bad input (flags, rule files,
+//! files), 3 the store could not be used.
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    commands::init_logging(args.verbose);
+    match commands::run(args) {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("error: {failure:#}");
+            failure.exit_code()
+        }
+    }
+}

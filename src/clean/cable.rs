@@ -17,6 +17,13 @@ fn regex(pattern: &str) -> Regex {
 static SUBJECT_LINE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?m)^[ \t]*(?:SUBJECT|SUBJ|Subject)[ \t]*:[ \t]*(.*)$"));
 
+/// `Subject:` anywhere in a line, any case.
+static SUBJECT_INLINE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?im)\bsubj(?:ect)?[ \t]*:[ \t]*(.*)$"));
+
+/// The first numbered paragraph: `1. (C) …`.
+static FIRST_PARAGRAPH: LazyLock<Regex> = LazyLock::new(|| regex(r"(?m)^\s*1\s*\.\s"));
+
 /// Lines that begin the next part of a cable, ending a subject's continuation.
 static AFTER_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -78,8 +85,14 @@ static DTG: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// A TAGS line: `TAGS: PREL PHUM CH`, `TAGS PREL, PGOV`.
-static TAGS_LINE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?m)^[ \t]*TAGS[ \t]*:?[ \t]+(.*)$"));
+/// A TAGS line: `TAGS: PREL PHUM CH`, `TAGS PREL, PGOV`, `Tags: prel, pgov`.
+static TAGS_LINE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?im)^[ \t]*TAGS[ \t]*:?[ \t]+(.*)$"));
+
+/// TAGS run on after other fields: `E.O. 12958: N/A TAGS: PGOV BR`, with a colon.
+static TAGS_INLINE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?im)\bTAGS[ \t]*:[ \t]*(.*)$"));
+
+/// A `Subject:` that runs on after the tags on the same line.
+static SUBJECT_AFTER_TAGS: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\s+subj(?:ect)?\s*:.*$"));
 
 /// Routing lines at the top of a cable that has no separate header block.
 static ROUTING_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -96,7 +109,12 @@ static ROUTING_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// The full subject: the `SUBJECT:` line and its continuation lines, joined, with
 /// page-break lines and repeated classification lines skipped.
 pub fn subject(text: &str) -> Option<String> {
-    let found = SUBJECT_LINE.captures(text)?;
+    let found = SUBJECT_LINE.captures(text).or_else(|| {
+        // Sentence-cased copies can run `… Tags: … Subject: …` together on one line; look
+        // for that only in the cable's opening, before its first numbered paragraph.
+        let opening = &text[..FIRST_PARAGRAPH.find(text).map_or(text.len(), |m| m.start())];
+        SUBJECT_INLINE.captures(opening)
+    })?;
     let first = found.get(1).map_or("", |m| m.as_str());
     let after = &text[found.get(0).map_or(0, |m| m.end())..];
     let mut parts = vec![first.to_string()];
@@ -119,14 +137,12 @@ pub fn subject(text: &str) -> Option<String> {
 
 /// The TAGS line's tags, continuation lines included when the line ends with a comma.
 pub fn tags(text: &str) -> Vec<String> {
-    let Some(found) = TAGS_LINE.captures(text) else {
+    let opening = &text[..FIRST_PARAGRAPH.find(text).map_or(text.len(), |m| m.start())];
+    let Some(found) = TAGS_LINE.captures(opening).or_else(|| TAGS_INLINE.captures(opening)) else {
         return Vec::new();
     };
-    let mut joined = found
-        .get(1)
-        .map_or("", |m| m.as_str())
-        .trim_end()
-        .to_string();
+    let first = found.get(1).map_or("", |m| m.as_str());
+    let mut joined = SUBJECT_AFTER_TAGS.replace(first, "").trim_end().to_string();
     let after = &text[found.get(0).map_or(0, |m| m.end())..];
     let mut continuation = after.lines().skip(1);
     while joined.ends_with(',') {
@@ -137,6 +153,10 @@ pub fn tags(text: &str) -> Vec<String> {
             }
             _ => break,
         }
+    }
+    // Sentence-cased copies lower-case the tag codes, which are capitals by definition.
+    if !joined.chars().any(|c| c.is_ascii_uppercase()) {
+        joined = joined.to_ascii_uppercase();
     }
     let pieces: Vec<String> = if joined.contains(',') {
         split_outside_parentheses(&joined)
@@ -344,10 +364,10 @@ fn is_addressee(line: &str) -> bool {
 /// of the fixtures of a cable (a classification line, SUBJECT, TAGS, E.O. 12958, a
 /// date-time group, SIPDIS) and some text besides.
 pub fn check_looks_like_cable(body: &str) -> Result<(), String> {
+    // Case-insensitive and anywhere in a line: some copies are sentence-cased and run the
+    // E.O., TAGS and SUBJECT fields together on one line.
     static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"(?m)^\s*(?:SUBJECT|SUBJ|TAGS|E\.\s?O\.\s*1\d{4}|EO\s+1\d{4}|SIPDIS|DECL:|Classified By|CLASSIFIED BY)\b",
-        )
+        regex(r"(?im)(?:^\s*(?:subject|subj|tags)\s*:?\s|\b(?:subject|tags)\s*:|\be\.\s?o\.\s*1\d{4}|^\s*eo\s+1\d{4}|\bsipdis\b|\bdecl\s*:|\bclassified\s+by\b|^\s*c\s?o\s?n\s?f\s?i\s?d\s?e\s?n\s?t\s?i\s?a\s?l\b|^\s*s\s?e\s?c\s?r\s?e\s?t\b|^\s*unclas)")
     });
     let words = body.split_whitespace().count();
     if words < 5 {

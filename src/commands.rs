@@ -92,7 +92,12 @@ fn run_clean(rules: &RuleSet, args: &CleanArgs) -> Result<ExitCode, Failure> {
         .map(|u| Url::parse(u).with_context(|| format!("--url `{u}` is not a URL; fix: give the full address, such as https://cablegate.wikileaks.org/cable/2008/12/08BEIJING4687.html")))
         .transpose()
         .map_err(Failure::input)?;
-    let site_rule = args.site.as_deref().map(|s| rules.require(s)).transpose().map_err(Failure::input)?;
+    let site_rule = args
+        .site
+        .as_deref()
+        .map(|s| rules.require(s))
+        .transpose()
+        .map_err(Failure::input)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut rejected = 0;
@@ -130,7 +135,11 @@ fn run_clean(rules: &RuleSet, args: &CleanArgs) -> Result<ExitCode, Failure> {
         }
         print_clean_outcome(&mut out, file, &url, &outcome, args.json).map_err(Failure::input)?;
     }
-    Ok(if rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_clean_outcome(
@@ -148,7 +157,13 @@ fn print_clean_outcome(
             serde_json::json!({"url": url.as_str(), "reject": reject.kind(), "reason": reject.to_string()})
         )?,
         (Ok(cable), false) => {
-            writeln!(out, "== {} → {} ({})", file.display(), cable.id, cable.rules)?;
+            writeln!(
+                out,
+                "== {} → {} ({})",
+                file.display(),
+                cable.id,
+                cable.rules
+            )?;
             for (label, value) in [
                 ("title", &cable.title),
                 ("subject", &cable.subject),
@@ -168,7 +183,12 @@ fn print_clean_outcome(
             }
             writeln!(out, "\n{}\n", cable.body)?;
         }
-        (Err(reject), false) => writeln!(out, "== {} rejected ({}): {reject}", file.display(), reject.kind())?,
+        (Err(reject), false) => writeln!(
+            out,
+            "== {} rejected ({}): {reject}",
+            file.display(),
+            reject.kind()
+        )?,
     }
     Ok(())
 }
@@ -184,13 +204,21 @@ fn url_from_path(file: &Path, rule: &Rule) -> Option<Url> {
         })
         .collect();
     (0..parts.len()).rev().find_map(|start| {
-        let url = Url::parse(&format!("https://{}/{}", rule.primary_host(), parts[start..].join("/"))).ok()?;
+        let url = Url::parse(&format!(
+            "https://{}/{}",
+            rule.primary_host(),
+            parts[start..].join("/")
+        ))
+        .ok()?;
         (rule.classify(&url) != UrlKind::Other).then_some(url)
     })
 }
 
 fn fallback_url(file: &Path, rule: &Rule) -> Url {
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Url::parse(&format!("https://{}/", rule.primary_host()))
         .and_then(|base| base.join(&name))
         .unwrap_or_else(|_| Url::parse("https://invalid.invalid/").expect("a constant URL parses"))
@@ -207,7 +235,12 @@ fn guess_site<'r>(file: &Path, rules: &'r RuleSet) -> Option<(Url, &'r Rule)> {
 
 fn run_rules_check(rules: &RuleSet) -> Result<ExitCode, Failure> {
     for rule in rules.rules() {
-        println!("{}\t{}\thosts: {}", rule.version, rule.source, rule.hosts.join(", "));
+        println!(
+            "{}\t{}\thosts: {}",
+            rule.version,
+            rule.source,
+            rule.hosts.join(", ")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -218,11 +251,18 @@ fn run_rules_test(rules: &RuleSet, args: &RulesTestArgs) -> Result<ExitCode, Fai
     }
     let report = fixtures::run_all(rules, &args.fixtures, &args.sites).map_err(Failure::input)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).map_err(Failure::input)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(Failure::input)?
+        );
     } else {
         print!("{report}");
     }
-    Ok(if report.all_passed() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.all_passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn run_eval(rules: &RuleSet, args: &EvalArgs) -> Result<ExitCode, Failure> {
@@ -230,42 +270,92 @@ fn run_eval(rules: &RuleSet, args: &EvalArgs) -> Result<ExitCode, Failure> {
     if let Some(share) = args.min_exact
         && !(0.0..=1.0).contains(&share)
     {
-        return Err(Failure::input(anyhow!("--min-exact {share} is not a share; fix: give a number from 0 to 1, such as 0.995")));
+        return Err(Failure::input(anyhow!(
+            "--min-exact {share} is not a share; fix: give a number from 0 to 1, such as 0.995"
+        )));
     }
     let truth = eval::read_truth(&args.truth).map_err(Failure::input)?;
     let started = std::time::Instant::now();
     let report = eval::evaluate(rule, &args.dir, &truth).map_err(Failure::input)?;
     let seconds = started.elapsed().as_secs_f64();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).map_err(Failure::input)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(Failure::input)?
+        );
     } else {
         print_eval(&report, args.show, seconds);
     }
     let below_bar = args.min_exact.is_some_and(|bar| report.exact_share < bar);
     let broken = !report.with_chrome.is_empty() || report.cables_from_non_cable_pages > 0;
     if below_bar {
-        eprintln!("eval: {:.2} % exact is under the bar of {:.2} %", report.exact_share * 100.0, args.min_exact.unwrap_or_default() * 100.0);
+        eprintln!(
+            "eval: {:.2} % exact is under the bar of {:.2} %",
+            report.exact_share * 100.0,
+            args.min_exact.unwrap_or_default() * 100.0
+        );
     }
     if broken {
-        eprintln!("eval: chrome in {} outputs, {} cables from non-cable pages", report.with_chrome.len(), report.cables_from_non_cable_pages);
+        eprintln!(
+            "eval: chrome in {} outputs, {} cables from non-cable pages",
+            report.with_chrome.len(),
+            report.cables_from_non_cable_pages
+        );
     }
-    Ok(if below_bar || (args.min_exact.is_some() && broken) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if below_bar || (args.min_exact.is_some() && broken) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_eval(report: &eval::EvalReport, show: usize, seconds: f64) {
     println!("site            {} ({})", report.site, report.rules);
-    println!("pages           {} ({} cable pages), cleaned in {seconds:.2} s", report.pages, report.cable_pages);
+    println!(
+        "pages           {} ({} cable pages), cleaned in {seconds:.2} s",
+        report.pages, report.cable_pages
+    );
     println!("cables          {}", report.cables);
-    println!("rejects         {}", report.rejects.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", "));
-    println!("non-cable pages that became cables  {}", report.cables_from_non_cable_pages);
-    println!("truth           {} ({} missing)", report.truth, report.missing.len());
-    println!("exact           {} = {:.2} % (header {}, body {})", report.exact, report.exact_share * 100.0, report.header_exact, report.body_exact);
-    println!("tokens          precision {:.4}, recall {:.4}, F1 {:.4}", report.precision, report.recall, report.f1);
+    println!(
+        "rejects         {}",
+        report
+            .rejects
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!(
+        "non-cable pages that became cables  {}",
+        report.cables_from_non_cable_pages
+    );
+    println!(
+        "truth           {} ({} missing)",
+        report.truth,
+        report.missing.len()
+    );
+    println!(
+        "exact           {} = {:.2} % (header {}, body {})",
+        report.exact,
+        report.exact_share * 100.0,
+        report.header_exact,
+        report.body_exact
+    );
+    println!(
+        "tokens          precision {:.4}, recall {:.4}, F1 {:.4}",
+        report.precision, report.recall, report.f1
+    );
     println!("with chrome     {}", report.with_chrome.len());
-    println!("full subject    {} of {} bodies with a SUBJECT: line", report.subject_full, report.with_subject_line);
+    println!(
+        "full subject    {} of {} bodies with a SUBJECT: line",
+        report.subject_full, report.with_subject_line
+    );
     for mismatch in report.mismatches.iter().take(show) {
         match &mismatch.first_difference {
-            Some((line, truth, ours)) => println!("  {} {} line {line}:\n    truth: {truth:?}\n    ours:  {ours:?}", mismatch.id, mismatch.part),
+            Some((line, truth, ours)) => println!(
+                "  {} {} line {line}:\n    truth: {truth:?}\n    ours:  {ours:?}",
+                mismatch.id, mismatch.part
+            ),
             None => println!("  {} {}", mismatch.id, mismatch.part),
         }
     }
@@ -273,4 +363,3 @@ fn print_eval(report: &eval::EvalReport, show: usize, seconds: f64) {
         println!("  missing {id}");
     }
 }
-

@@ -159,12 +159,13 @@ pub fn mirror_pages(dir: &Path, rule: &Rule) -> Result<Vec<(PathBuf, Url)>, Eval
             continue;
         }
         let relative = path.strip_prefix(dir).unwrap_or(path);
-        let mut url = Url::parse(&format!("https://{}/", rule.primary_host())).map_err(|error| {
-            EvalError::Read {
-                path: path.to_path_buf(),
-                source: std::io::Error::other(error),
-            }
-        })?;
+        let mut url =
+            Url::parse(&format!("https://{}/", rule.primary_host())).map_err(|error| {
+                EvalError::Read {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::other(error),
+                }
+            })?;
         url.path_segments_mut()
             .map_err(|()| EvalError::Read {
                 path: path.to_path_buf(),
@@ -188,7 +189,10 @@ pub fn evaluate(rule: &Rule, dir: &Path, truth: &[TruthRecord]) -> Result<EvalRe
                 source,
             })?;
             let is_cable_page = matches!(rule.classify(url), UrlKind::Cable { .. });
-            Ok((is_cable_page, clean::clean_with(&Page::from_bytes(url.clone(), bytes), rule)))
+            Ok((
+                is_cable_page,
+                clean::clean_with(&Page::from_bytes(url.clone(), bytes), rule),
+            ))
         })
         .collect::<Result<_, EvalError>>()?;
 
@@ -235,7 +239,8 @@ pub fn evaluate(rule: &Rule, dir: &Path, truth: &[TruthRecord]) -> Result<EvalRe
         report.with_subject_line += usize::from(truth_subject.is_some());
         let Some(cable) = cables.get(&record.id) else {
             report.missing.push(record.id.clone());
-            truth_total += record.header.split_whitespace().count() + record.body.split_whitespace().count();
+            truth_total +=
+                record.header.split_whitespace().count() + record.body.split_whitespace().count();
             continue;
         };
         if truth_subject.is_some() && cable.subject == truth_subject {
@@ -267,13 +272,18 @@ pub fn evaluate(rule: &Rule, dir: &Path, truth: &[TruthRecord]) -> Result<EvalRe
         overlap += o;
         ours_total += ours_count;
         truth_total += truth_count;
-        let outputs = [cable.title.as_deref(), cable.subject.as_deref(), Some(header), Some(&cable.body)];
-        if rule
-            .chrome
-            .markers
-            .iter()
-            .any(|marker| outputs.iter().flatten().any(|text| text.contains(marker.as_str())))
-        {
+        let outputs = [
+            cable.title.as_deref(),
+            cable.subject.as_deref(),
+            Some(header),
+            Some(&cable.body),
+        ];
+        if rule.chrome.markers.iter().any(|marker| {
+            outputs
+                .iter()
+                .flatten()
+                .any(|text| text.contains(marker.as_str()))
+        }) {
             report.with_chrome.push(record.id.clone());
         }
     }
@@ -329,7 +339,11 @@ fn first_difference(truth: &str, ours: &str) -> Option<(usize, String, String)> 
             (None, None) => return None,
             (a, b) if a == b => continue,
             (a, b) => {
-                return Some((number, a.unwrap_or("<end>").to_string(), b.unwrap_or("<end>").to_string()));
+                return Some((
+                    number,
+                    a.unwrap_or("<end>").to_string(),
+                    b.unwrap_or("<end>").to_string(),
+                ));
             }
         }
     }

@@ -116,21 +116,36 @@ impl fmt::Display for FixtureReport {
             }
         }
         for site in &self.sites_without_cases {
-            writeln!(f, "FAILED  {site}: no fixture cases (add fixtures/{site}/<case>.html and its expectations)")?;
+            writeln!(
+                f,
+                "FAILED  {site}: no fixture cases (add fixtures/{site}/<case>.html and its expectations)"
+            )?;
         }
-        let failed = self.cases.iter().filter(|c| !c.differences.is_empty()).count();
+        let failed = self
+            .cases
+            .iter()
+            .filter(|c| !c.differences.is_empty())
+            .count();
         writeln!(
             f,
             "{} cases, {} passed, {failed} failed{}",
             self.cases.len(),
             self.cases.len() - failed,
-            if self.sites_without_cases.is_empty() { String::new() } else { format!(", {} sites without cases", self.sites_without_cases.len()) }
+            if self.sites_without_cases.is_empty() {
+                String::new()
+            } else {
+                format!(", {} sites without cases", self.sites_without_cases.len())
+            }
         )
     }
 }
 
 /// Runs the cases under `dir` for `sites` (every site when empty).
-pub fn run_all(rules: &RuleSet, dir: &Path, sites: &[String]) -> Result<FixtureReport, FixtureError> {
+pub fn run_all(
+    rules: &RuleSet,
+    dir: &Path,
+    sites: &[String],
+) -> Result<FixtureReport, FixtureError> {
     let read_error = |path: &Path| {
         let path = path.to_path_buf();
         move |source| FixtureError::Read { path, source }
@@ -138,15 +153,26 @@ pub fn run_all(rules: &RuleSet, dir: &Path, sites: &[String]) -> Result<FixtureR
     let mut site_dirs = BTreeMap::new();
     for entry in std::fs::read_dir(dir).map_err(read_error(dir))? {
         let entry = entry.map_err(read_error(dir))?;
-        if entry.file_type().map_err(read_error(&entry.path()))?.is_dir() {
+        if entry
+            .file_type()
+            .map_err(read_error(&entry.path()))?
+            .is_dir()
+        {
             let site = entry.file_name().to_string_lossy().into_owned();
             if rules.rule(&site).is_none() {
-                return Err(FixtureError::UnknownSite { path: entry.path(), site });
+                return Err(FixtureError::UnknownSite {
+                    path: entry.path(),
+                    site,
+                });
             }
             site_dirs.insert(site, entry.path());
         }
     }
-    let wanted: Vec<String> = if sites.is_empty() { rules.site_names() } else { sites.to_vec() };
+    let wanted: Vec<String> = if sites.is_empty() {
+        rules.site_names()
+    } else {
+        sites.to_vec()
+    };
     let mut report = FixtureReport {
         cases: Vec::new(),
         sites_without_cases: Vec::new(),
@@ -173,7 +199,10 @@ pub fn run_all(rules: &RuleSet, dir: &Path, sites: &[String]) -> Result<FixtureR
 }
 
 fn run_case(rules: &RuleSet, site: &str, html_path: &Path) -> Result<CaseResult, FixtureError> {
-    let stem = html_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = html_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let sibling = |suffix: &str| html_path.with_file_name(format!("{stem}{suffix}"));
     let mut result = CaseResult {
         case: format!("{site}/{stem}"),
@@ -187,21 +216,30 @@ fn run_case(rules: &RuleSet, site: &str, html_path: &Path) -> Result<CaseResult,
     let case_text = match std::fs::read_to_string(&case_path) {
         Ok(text) => text,
         Err(error) => {
-            result.differences.push(broken(format!("cannot read {}: {error}", case_path.display())));
+            result.differences.push(broken(format!(
+                "cannot read {}: {error}",
+                case_path.display()
+            )));
             return Ok(result);
         }
     };
     let case: CaseFile = match toml::from_str(&case_text) {
         Ok(case) => case,
         Err(error) => {
-            result.differences.push(broken(format!("{}: {error}", case_path.display())));
+            result
+                .differences
+                .push(broken(format!("{}: {error}", case_path.display())));
             return Ok(result);
         }
     };
     let url = match Url::parse(&case.url) {
         Ok(url) => url,
         Err(error) => {
-            result.differences.push(broken(format!("{}: url `{}`: {error}", case_path.display(), case.url)));
+            result.differences.push(broken(format!(
+                "{}: url `{}`: {error}",
+                case_path.display(),
+                case.url
+            )));
             return Ok(result);
         }
     };
@@ -222,7 +260,9 @@ fn run_case(rules: &RuleSet, site: &str, html_path: &Path) -> Result<CaseResult,
     match (&expect.reject, outcome) {
         (Some(kind), Err(reject)) => {
             if reject.kind() != kind {
-                result.differences.push(scalar("reject", Some(kind), Some(reject.kind())));
+                result
+                    .differences
+                    .push(scalar("reject", Some(kind), Some(reject.kind())));
             }
         }
         (Some(kind), Ok(cable)) => result.differences.push(Difference {
@@ -231,7 +271,10 @@ fn run_case(rules: &RuleSet, site: &str, html_path: &Path) -> Result<CaseResult,
         }),
         (None, Err(reject)) => result.differences.push(Difference {
             field: "reject".to_string(),
-            diff: format!("expected a cable, got a `{}` reject: {reject}", reject.kind()),
+            diff: format!(
+                "expected a cable, got a `{}` reject: {reject}",
+                reject.kind()
+            ),
         }),
         (None, Ok(cable)) => {
             let read_text = |suffix: &str| -> Result<Option<String>, FixtureError> {
@@ -244,7 +287,12 @@ fn run_case(rules: &RuleSet, site: &str, html_path: &Path) -> Result<CaseResult,
             };
             let expected_header = read_text(".header.txt")?;
             match read_text(".body.txt")? {
-                Some(body) => result.differences.extend(compare_cable(expect, expected_header.as_deref(), &body, &cable)),
+                Some(body) => result.differences.extend(compare_cable(
+                    expect,
+                    expected_header.as_deref(),
+                    &body,
+                    &cable,
+                )),
                 None => result.differences.push(broken(format!(
                     "{} is missing: a case that expects a cable needs its expected body",
                     sibling(".body.txt").display()
@@ -255,7 +303,12 @@ fn run_case(rules: &RuleSet, site: &str, html_path: &Path) -> Result<CaseResult,
     Ok(result)
 }
 
-fn compare_cable(expect: &Expectation, header: Option<&str>, body: &str, cable: &Cable) -> Vec<Difference> {
+fn compare_cable(
+    expect: &Expectation,
+    header: Option<&str>,
+    body: &str,
+    cable: &Cable,
+) -> Vec<Difference> {
     let mut differences = Vec::new();
     let mut check = |field: &str, expected: Option<&str>, actual: Option<&str>| {
         if expected != actual {
@@ -264,18 +317,37 @@ fn compare_cable(expect: &Expectation, header: Option<&str>, body: &str, cable: 
     };
     check("id", expect.id.as_deref(), Some(cable.id.as_str()));
     check("title", expect.title.as_deref(), cable.title.as_deref());
-    check("subject", expect.subject.as_deref(), cable.subject.as_deref());
-    check("created", expect.created.as_deref(), cable.created.as_deref());
-    check("classification", expect.classification.as_deref(), cable.classification.as_deref());
+    check(
+        "subject",
+        expect.subject.as_deref(),
+        cable.subject.as_deref(),
+    );
+    check(
+        "created",
+        expect.created.as_deref(),
+        cable.created.as_deref(),
+    );
+    check(
+        "classification",
+        expect.classification.as_deref(),
+        cable.classification.as_deref(),
+    );
     check("origin", expect.origin.as_deref(), cable.origin.as_deref());
-    check("source_id", expect.source_id.as_deref(), cable.source_id.as_deref());
+    check(
+        "source_id",
+        expect.source_id.as_deref(),
+        cable.source_id.as_deref(),
+    );
     if expect.tags != cable.tags {
         differences.push(Difference {
             field: "tags".to_string(),
             diff: format!("expected {:?}\ngot      {:?}", expect.tags, cable.tags),
         });
     }
-    if let Some(diff) = text_diff(header.unwrap_or_default(), cable.header.as_deref().unwrap_or_default()) {
+    if let Some(diff) = text_diff(
+        header.unwrap_or_default(),
+        cable.header.as_deref().unwrap_or_default(),
+    ) {
         differences.push(Difference {
             field: "header".to_string(),
             diff,
@@ -314,5 +386,10 @@ fn text_diff(expected: &str, actual: &str) -> Option<String> {
     };
     let (expected, actual) = (show(expected), show(actual));
     let diff = similar::TextDiff::from_lines(&expected, &actual);
-    Some(diff.unified_diff().context_radius(2).header("expected", "actual").to_string())
+    Some(
+        diff.unified_diff()
+            .context_radius(2)
+            .header("expected", "actual")
+            .to_string(),
+    )
 }

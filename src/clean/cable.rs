@@ -138,7 +138,10 @@ pub fn subject(text: &str) -> Option<String> {
 /// The TAGS line's tags, continuation lines included when the line ends with a comma.
 pub fn tags(text: &str) -> Vec<String> {
     let opening = &text[..FIRST_PARAGRAPH.find(text).map_or(text.len(), |m| m.start())];
-    let Some(found) = TAGS_LINE.captures(opening).or_else(|| TAGS_INLINE.captures(opening)) else {
+    let Some(found) = TAGS_LINE
+        .captures(opening)
+        .or_else(|| TAGS_INLINE.captures(opening))
+    else {
         return Vec::new();
     };
     let first = found.get(1).map_or("", |m| m.as_str());
@@ -367,7 +370,9 @@ pub fn check_looks_like_cable(body: &str) -> Result<(), String> {
     // Case-insensitive and anywhere in a line: some copies are sentence-cased and run the
     // E.O., TAGS and SUBJECT fields together on one line.
     static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
-        regex(r"(?im)(?:^\s*(?:subject|subj|tags)\s*:?\s|\b(?:subject|tags)\s*:|\be\.\s?o\.\s*1\d{4}|^\s*eo\s+1\d{4}|\bsipdis\b|\bdecl\s*:|\bclassified\s+by\b|^\s*c\s?o\s?n\s?f\s?i\s?d\s?e\s?n\s?t\s?i\s?a\s?l\b|^\s*s\s?e\s?c\s?r\s?e\s?t\b|^\s*unclas)")
+        regex(
+            r"(?im)(?:^\s*(?:subject|subj|tags)\s*:?\s|\b(?:subject|tags)\s*:|\be\.\s?o\.\s*1\d{4}|^\s*eo\s+1\d{4}|\bsipdis\b|\bdecl\s*:|\bclassified\s+by\b|^\s*c\s?o\s?n\s?f\s?i\s?d\s?e\s?n\s?t\s?i\s?a\s?l\b|^\s*s\s?e\s?c\s?r\s?e\s?t\b|^\s*unclas)",
+        )
     });
     let words = body.split_whitespace().count();
     if words < 5 {

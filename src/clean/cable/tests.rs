@@ -141,14 +141,26 @@ fn cable_marks_are_required() {
 fn sentence_cased_cables_are_recognised_and_keep_their_subject() {
     let text = "C o n f i d e n t i a l section 01 of 04 ankara 000348\n\nSipdis\n\nE.o. 12958: decl: 01/07/2014 Tags: prel, pgov Subject: turkish p.m. goes to washington\n\n1. (C) Summary: text.\n";
     assert!(check_looks_like_cable(text).is_ok());
-    assert_eq!(subject(text).as_deref(), Some("turkish p.m. goes to washington"));
+    assert_eq!(
+        subject(text).as_deref(),
+        Some("turkish p.m. goes to washington")
+    );
     assert_eq!(subject("1. (C) The subject: not this one.\n"), None);
 }
 
 #[test]
 fn tags_run_on_after_other_fields_or_in_lower_case() {
-    assert_eq!(tags("E.O. 12958: N/A TAGS: PGOV PINR BR\nSUBJECT: X\n"), ["PGOV", "PINR", "BR"]);
-    assert_eq!(tags("E.o. 12958: decl: 01/07/2014 Tags: prel, pgov, tu Subject: turkish p.m.\n"), ["PREL", "PGOV", "TU"]);
-    assert_eq!(tags("Tags: ovip (steinberg, james b.), prel,\nch\n"), ["OVIP (STEINBERG, JAMES B.)", "PREL", "CH"]);
+    assert_eq!(
+        tags("E.O. 12958: N/A TAGS: PGOV PINR BR\nSUBJECT: X\n"),
+        ["PGOV", "PINR", "BR"]
+    );
+    assert_eq!(
+        tags("E.o. 12958: decl: 01/07/2014 Tags: prel, pgov, tu Subject: turkish p.m.\n"),
+        ["PREL", "PGOV", "TU"]
+    );
+    assert_eq!(
+        tags("Tags: ovip (steinberg, james b.), prel,\nch\n"),
+        ["OVIP (STEINBERG, JAMES B.)", "PREL", "CH"]
+    );
     assert!(tags("1. (C) The luggage tags: none were found.\n").is_empty());
 }

@@ -2,5 +2,6 @@
 //! republished them. The library holds every pipeline stage; the binary is a thin CLI.
 
 pub mod clean;
+pub mod crawl;
 pub mod model;
 pub mod rules;

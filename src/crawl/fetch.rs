@@ -280,6 +280,14 @@ enum Exchange {
 }
 
 /// The crawler's HTTP client: one per crawl, shared by every task (`Arc<Fetcher>`).
+///
+/// A crawl loop drives it like this: take a URL from the frontier, look up the stored
+/// ETag / Last-Modified, call [`Fetcher::fetch`] with a scope predicate built on
+/// [`super::scope::in_scope`], and spawn as many fetches as it likes: each waits its turn
+/// in its host's pool, so per-host rate, concurrency, robots.txt and backoff hold however
+/// many tasks run. On `Fetched`, store the page and feed [`super::scope::extract_links`]
+/// back to the frontier; every other outcome is a record for the report, by
+/// [`FetchOutcome::label`], [`FailureKind`] and host.
 #[derive(Debug)]
 pub struct Fetcher {
     client: reqwest::Client,

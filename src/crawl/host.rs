@@ -493,6 +493,64 @@ mod tests {
     }
 
     #[test]
+    fn limits_come_from_the_override_then_the_rule_then_the_defaults() {
+        let text = "[site]\nname = \"slow.site\"\nhosts = [\"slow.example\"]\n[urls]\ncable = ['^/c/']\n[extract]\nbody = { select = \"pre\" }\n[crawl]\nrate = 0.5\nconcurrency = 3\n";
+        let rule = rules::Rule::compile(
+            rules::RuleOrigin::Builtin("slow.site.toml"),
+            "slow.site",
+            text,
+        )
+        .expect("rule compiles");
+        let rules = Arc::new(RuleSet::from_rules(vec![rule]).expect("set"));
+        let url = |s: &str| Url::parse(s).expect("url");
+        let pool = HostPool::new(Arc::clone(&rules), PolitenessConfig::default()).expect("valid");
+        assert_eq!(
+            pool.limits_for(&url("http://slow.example/c/1")),
+            HostLimits {
+                rate: 0.5,
+                concurrency: 3
+            }
+        );
+        assert_eq!(
+            pool.limits_for(&url("http://unknown.example/")),
+            HostLimits {
+                rate: DEFAULT_RATE,
+                concurrency: DEFAULT_CONCURRENCY
+            }
+        );
+        let overridden = HostPool::new(
+            rules,
+            PolitenessConfig {
+                rate: Some(5.0),
+                concurrency: Some(1),
+                ..PolitenessConfig::default()
+            },
+        )
+        .expect("valid");
+        let host = overridden
+            .host(&url("http://SLOW.example:80/c/2"))
+            .expect("has a host");
+        assert_eq!(
+            host.limits(),
+            HostLimits {
+                rate: 5.0,
+                concurrency: 1
+            }
+        );
+        assert_eq!(host.key().as_str(), "slow.example");
+        assert!(
+            Arc::ptr_eq(
+                &host,
+                &overridden
+                    .host(&url("http://slow.example/other"))
+                    .expect("has a host")
+            ),
+            "one state per host"
+        );
+        assert_eq!(host.limits().interval(), Some(Duration::from_millis(200)));
+    }
+
+    #[test]
     fn bad_overrides_are_refused() {
         for rate in [-1.0, f64::NAN, f64::INFINITY] {
             let config = PolitenessConfig {

@@ -2,6 +2,7 @@
 //! republished them. The library holds every pipeline stage; the binary is a thin CLI.
 
 pub mod clean;
+pub mod crawl;
 pub mod eval;
 pub mod fixtures;
 pub mod model;

@@ -1,0 +1,658 @@
+//! Fetching one page: a single reqwest client, every request paced by the host pool,
+//! conditional GET, manual redirects checked against the crawl's scope, retries with
+//! backoff, and a streaming size cap. The result is a typed [`FetchOutcome`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use url::Url;
+
+use super::error::ConfigError;
+use super::host::{Host, HostKey, HostPool, PolitenessConfig, Throttle, parse_retry_after};
+use super::robots::{self, ROBOTS_MAX_BYTES, RobotsPolicy, RobotsUnreachable};
+use super::scope::canonical_url;
+use crate::model::Page;
+use crate::rules::RuleSet;
+
+/// Who we are, and where a webmaster can find out and reach us.
+pub const DEFAULT_USER_AGENT: &str = concat!(
+    "cablestrip/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/cablestrip/cablestrip)"
+);
+/// How long to wait for a TCP (and TLS) connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one read may stall, for the headers or any part of the body.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// The deadline for a whole request, connection to last byte: a server trickling a body
+/// cannot hold a slot for ever.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// The largest body kept, counted after decompression.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 20 * 1024 * 1024;
+/// Tries per request, the first included, for 429, 5xx, timeouts and connection errors.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 4;
+/// Redirects followed before giving up.
+pub const DEFAULT_MAX_REDIRECTS: u32 = 5;
+
+const ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+
+/// Everything the fetcher needs, resolved and validated by the caller's config layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchConfig {
+    /// The User-Agent header; its first token is also the robots.txt agent.
+    pub user_agent: String,
+    /// See [`DEFAULT_CONNECT_TIMEOUT`].
+    pub connect_timeout: Duration,
+    /// See [`DEFAULT_READ_TIMEOUT`].
+    pub read_timeout: Duration,
+    /// See [`DEFAULT_REQUEST_TIMEOUT`].
+    pub request_timeout: Duration,
+    /// See [`DEFAULT_MAX_BODY_BYTES`].
+    pub max_body_bytes: u64,
+    /// See [`DEFAULT_MAX_ATTEMPTS`].
+    pub max_attempts: u32,
+    /// See [`DEFAULT_MAX_REDIRECTS`].
+    pub max_redirects: u32,
+    /// What to do when a host's robots.txt cannot be read.
+    pub robots_unreachable: RobotsUnreachable,
+    /// Rates, concurrency and backoff.
+    pub politeness: PolitenessConfig,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        FetchConfig {
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            max_redirects: DEFAULT_MAX_REDIRECTS,
+            robots_unreachable: RobotsUnreachable::default(),
+            politeness: PolitenessConfig::default(),
+        }
+    }
+}
+
+impl FetchConfig {
+    /// Refuses settings that could never fetch anything.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if HeaderValue::from_str(&self.user_agent).is_err() || self.user_agent.trim().is_empty() {
+            return Err(ConfigError::BadUserAgent {
+                value: self.user_agent.clone(),
+            });
+        }
+        for (setting, value) in [
+            ("connect timeout", self.connect_timeout),
+            ("read timeout", self.read_timeout),
+            ("request timeout", self.request_timeout),
+        ] {
+            if value.is_zero() {
+                return Err(ConfigError::ZeroDuration { setting });
+            }
+        }
+        if self.max_body_bytes == 0 {
+            return Err(ConfigError::ZeroBodyLimit);
+        }
+        if self.max_attempts == 0 {
+            return Err(ConfigError::ZeroAttempts);
+        }
+        self.politeness.validate()
+    }
+}
+
+/// One page to fetch, with the validators of the copy already stored, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchRequest {
+    /// The canonical URL to fetch.
+    pub url: Url,
+    /// The stored copy's ETag, sent as `If-None-Match`.
+    pub etag: Option<String>,
+    /// The stored copy's Last-Modified, sent as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+}
+
+impl FetchRequest {
+    /// An unconditional fetch of `url`.
+    pub fn new(url: Url) -> FetchRequest {
+        FetchRequest {
+            url,
+            etag: None,
+            last_modified: None,
+        }
+    }
+
+    /// A conditional fetch: the server may answer 304 if the stored copy is current.
+    pub fn conditional(url: Url, etag: Option<String>, last_modified: Option<String>) -> Self {
+        FetchRequest {
+            url,
+            etag,
+            last_modified,
+        }
+    }
+}
+
+/// Why a request failed, for reports grouped by kind and host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FailureKind {
+    /// The connection, a read, or the whole request took too long.
+    Timeout,
+    /// No connection could be made, or it broke before the response head.
+    Connect,
+    /// The server answered with a status the crawler does not accept (after retries for
+    /// 429 and 5xx).
+    Status(u16),
+    /// The body broke off part way.
+    Body,
+    /// The body's Content-Encoding did not decode.
+    Decode,
+    /// A redirect without a usable `Location`.
+    BadRedirect,
+    /// The URL has no host to fetch from.
+    BadUrl,
+    /// reqwest refused to build the request.
+    Request,
+}
+
+impl FailureKind {
+    /// Whether trying again later could help.
+    pub fn is_transient(self) -> bool {
+        match self {
+            FailureKind::Timeout | FailureKind::Connect | FailureKind::Body => true,
+            FailureKind::Status(status) => status == 429 || (500..600).contains(&status),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for FailureKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FailureKind::Timeout => f.write_str("timeout"),
+            FailureKind::Connect => f.write_str("connection failed"),
+            FailureKind::Status(status) => write!(f, "HTTP {status}"),
+            FailureKind::Body => f.write_str("body broke off"),
+            FailureKind::Decode => f.write_str("body did not decode"),
+            FailureKind::BadRedirect => f.write_str("redirect without a usable Location"),
+            FailureKind::BadUrl => f.write_str("URL without a host"),
+            FailureKind::Request => f.write_str("request could not be built"),
+        }
+    }
+}
+
+/// What became of one fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchOutcome {
+    /// A 2xx page; `page.url` is where it was found, after redirects.
+    Fetched {
+        /// The page.
+        page: Page,
+        /// Its ETag, to store for the next conditional GET.
+        etag: Option<String>,
+        /// Its Last-Modified, to store for the next conditional GET.
+        last_modified: Option<String>,
+    },
+    /// 304: the stored copy is current.
+    NotModified,
+    /// 404 or 410: the page is no longer there.
+    Gone {
+        /// Which of the two.
+        status: u16,
+    },
+    /// The body was larger than the cap and was dropped unread past it.
+    TooLarge {
+        /// The cap, in bytes.
+        limit: u64,
+    },
+    /// robots.txt forbids this URL (the original or a redirect target).
+    RobotsDenied {
+        /// The forbidden URL.
+        url: Url,
+    },
+    /// The host's robots.txt could not be read, so the host is off limits this run.
+    RobotsUnreachable {
+        /// Why robots.txt could not be read.
+        kind: FailureKind,
+    },
+    /// A redirect pointed outside the crawl's scope; not followed.
+    RedirectOutOfScope {
+        /// Where it pointed.
+        to: Url,
+    },
+    /// A redirect pointed back to a URL already visited in this chain; not followed.
+    RedirectLoop {
+        /// Where it pointed.
+        to: Url,
+    },
+    /// More redirects than the limit.
+    TooManyRedirects {
+        /// The limit.
+        limit: u32,
+    },
+    /// The fetch failed for good.
+    Failed {
+        /// Why.
+        kind: FailureKind,
+        /// Requests sent for the last URL of the chain.
+        attempts: u32,
+    },
+}
+
+impl FetchOutcome {
+    /// A short, stable name for summaries: `fetched`, `not-modified`, `gone`, …
+    pub fn label(&self) -> &'static str {
+        match self {
+            FetchOutcome::Fetched { .. } => "fetched",
+            FetchOutcome::NotModified => "not-modified",
+            FetchOutcome::Gone { .. } => "gone",
+            FetchOutcome::TooLarge { .. } => "too-large",
+            FetchOutcome::RobotsDenied { .. } => "robots-denied",
+            FetchOutcome::RobotsUnreachable { .. } => "robots-unreachable",
+            FetchOutcome::RedirectOutOfScope { .. } => "redirect-out-of-scope",
+            FetchOutcome::RedirectLoop { .. } => "redirect-loop",
+            FetchOutcome::TooManyRedirects { .. } => "too-many-redirects",
+            FetchOutcome::Failed { .. } => "failed",
+        }
+    }
+}
+
+/// How to treat a body past the cap: pages are refused, robots.txt is cut.
+#[derive(Debug, Clone, Copy)]
+enum BodyLimit {
+    Refuse(u64),
+    Truncate(u64),
+}
+
+/// The end of one request.
+#[derive(Debug)]
+enum Exchange {
+    /// The server answered. The body is read for 2xx only.
+    Reply {
+        status: u16,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    },
+    TooLarge,
+    Failed(FailureKind),
+}
+
+/// The crawler's HTTP client: one per crawl, shared by every task (`Arc<Fetcher>`).
+///
+/// A crawl loop drives it like this: take a URL from the frontier, look up the stored
+/// ETag / Last-Modified, call [`Fetcher::fetch`] with a scope predicate built on
+/// [`super::scope::in_scope`], and spawn as many fetches as it likes: each waits its turn
+/// in its host's pool, so per-host rate, concurrency, robots.txt and backoff hold however
+/// many tasks run. On `Fetched`, store the page and feed [`super::scope::extract_links`]
+/// back to the frontier; every other outcome is a record for the report, by
+/// [`FetchOutcome::label`], [`FailureKind`] and host.
+#[derive(Debug)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    hosts: HostPool,
+    config: FetchConfig,
+    robots_token: String,
+}
+
+impl Fetcher {
+    /// Builds the client and an empty host pool. `rules` give each host its rate and
+    /// concurrency unless `config.politeness` overrides them.
+    pub fn new(rules: Arc<RuleSet>, config: FetchConfig) -> Result<Fetcher, ConfigError> {
+        config.validate()?;
+        let client = reqwest::Client::builder()
+            .user_agent(config.user_agent.as_str())
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.read_timeout)
+            .timeout(config.request_timeout)
+            // Every hop is checked against the scope and the host's politeness.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|source| ConfigError::Client { source })?;
+        Ok(Fetcher {
+            client,
+            hosts: HostPool::new(rules, config.politeness.clone())?,
+            robots_token: robots::agent_token(&config.user_agent).to_string(),
+            config,
+        })
+    }
+
+    /// The per-host state, e.g. to report on hosts that are paused.
+    pub fn hosts(&self) -> &HostPool {
+        &self.hosts
+    }
+
+    /// The settings in force.
+    pub fn config(&self) -> &FetchConfig {
+        &self.config
+    }
+
+    /// Fetches `request.url`, following redirects that `in_scope` accepts.
+    ///
+    /// Every request, robots.txt included, waits its turn in the host pool. The stored
+    /// validators are sent on the first request only: they describe that URL's copy, not
+    /// a redirect target's.
+    pub async fn fetch(
+        &self,
+        request: &FetchRequest,
+        in_scope: &(dyn Fn(&Url) -> bool + Sync),
+    ) -> FetchOutcome {
+        let mut url = request.url.clone();
+        let mut visited = vec![url.clone()];
+        let mut redirects = 0;
+        loop {
+            let Some(host) = self.hosts.host(&url) else {
+                return FetchOutcome::Failed {
+                    kind: FailureKind::BadUrl,
+                    attempts: 0,
+                };
+            };
+            let robots = host.robots(|| self.load_robots(&host, &url)).await;
+            if !robots.allows(&url) {
+                return match robots {
+                    RobotsPolicy::Unreachable { kind, .. } => {
+                        FetchOutcome::RobotsUnreachable { kind: *kind }
+                    }
+                    _ => FetchOutcome::RobotsDenied { url },
+                };
+            }
+            let headers = if redirects == 0 {
+                conditional_headers(request)
+            } else {
+                HeaderMap::new()
+            };
+            let limit = self.config.max_body_bytes;
+            let (exchange, attempts) = self
+                .exchange(&host, &url, &headers, BodyLimit::Refuse(limit))
+                .await;
+            let (status, headers, body) = match exchange {
+                Exchange::Reply {
+                    status,
+                    headers,
+                    body,
+                } => (status, headers, body),
+                Exchange::TooLarge => return FetchOutcome::TooLarge { limit },
+                Exchange::Failed(kind) => return FetchOutcome::Failed { kind, attempts },
+            };
+            match status {
+                200..=299 => {
+                    tracing::debug!(%url, status, bytes = body.len(), "fetched");
+                    return FetchOutcome::Fetched {
+                        etag: header_text(&headers, header::ETAG),
+                        last_modified: header_text(&headers, header::LAST_MODIFIED),
+                        page: Page {
+                            url,
+                            status,
+                            content_type: header_text(&headers, header::CONTENT_TYPE),
+                            body,
+                        },
+                    };
+                }
+                // A 304 to a request without validators is a server bug: there is no
+                // stored copy for it to refer to.
+                304 if validators_sent(redirects, request) => {
+                    return FetchOutcome::NotModified;
+                }
+                301 | 302 | 303 | 307 | 308 => {
+                    let Some(next) = header_text(&headers, header::LOCATION)
+                        .and_then(|location| canonical_url(&url, &location))
+                    else {
+                        return FetchOutcome::Failed {
+                            kind: FailureKind::BadRedirect,
+                            attempts,
+                        };
+                    };
+                    if visited.contains(&next) {
+                        return FetchOutcome::RedirectLoop { to: next };
+                    }
+                    if redirects >= self.config.max_redirects {
+                        return FetchOutcome::TooManyRedirects {
+                            limit: self.config.max_redirects,
+                        };
+                    }
+                    if !in_scope(&next) {
+                        return FetchOutcome::RedirectOutOfScope { to: next };
+                    }
+                    tracing::debug!(from = %url, to = %next, "following redirect");
+                    redirects += 1;
+                    visited.push(next.clone());
+                    url = next;
+                }
+                404 | 410 => return FetchOutcome::Gone { status },
+                _ => {
+                    return FetchOutcome::Failed {
+                        kind: FailureKind::Status(status),
+                        attempts,
+                    };
+                }
+            }
+        }
+    }
+
+    /// Sends one request to `host`, again while the server pushes back (429, 5xx,
+    /// timeouts, broken connections) and attempts remain. Every push-back pauses the host.
+    async fn exchange(
+        &self,
+        host: &Host,
+        url: &Url,
+        headers: &HeaderMap,
+        limit: BodyLimit,
+    ) -> (Exchange, u32) {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let exchange = {
+                let _permit = host.acquire().await;
+                self.send_once(url, headers, limit).await
+            };
+            let throttle = match &exchange {
+                Exchange::Reply {
+                    status, headers, ..
+                } if *status == 429 || *status == 503 => {
+                    let retry_after = header_text(headers, header::RETRY_AFTER)
+                        .and_then(|value| parse_retry_after(&value, SystemTime::now()));
+                    Some((Throttle::Status(*status), retry_after))
+                }
+                Exchange::Reply { status, .. } if (500..600).contains(status) => {
+                    Some((Throttle::Status(*status), None))
+                }
+                Exchange::Failed(FailureKind::Timeout) => Some((Throttle::Timeout, None)),
+                Exchange::Failed(kind) if kind.is_transient() => Some((Throttle::Connection, None)),
+                Exchange::Failed(_) => return (exchange, attempts),
+                Exchange::Reply { .. } | Exchange::TooLarge => {
+                    host.record_success();
+                    return (exchange, attempts);
+                }
+            };
+            if let Some((why, retry_after)) = throttle {
+                host.record_throttle(why, retry_after);
+                if attempts >= self.config.max_attempts {
+                    tracing::warn!(%url, %why, attempts, "giving up");
+                    return (exchange, attempts);
+                }
+                tracing::info!(%url, %why, attempts, "will retry");
+            }
+        }
+    }
+
+    async fn send_once(&self, url: &Url, headers: &HeaderMap, limit: BodyLimit) -> Exchange {
+        let mut response = match self
+            .client
+            .get(url.clone())
+            .header(header::ACCEPT, ACCEPT)
+            .headers(headers.clone())
+            .send()
+            .await
+        {
+            Ok(response) => response,
+            Err(error) => {
+                tracing::debug!(%url, %error, "request failed");
+                return Exchange::Failed(classify(&error));
+            }
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        if !response.status().is_success() {
+            // Error pages and redirects are not kept: drop the body unread.
+            return Exchange::Reply {
+                status,
+                headers,
+                body: Vec::new(),
+            };
+        }
+        let (cap, refuse) = match limit {
+            BodyLimit::Refuse(cap) => (cap, true),
+            BodyLimit::Truncate(cap) => (cap, false),
+        };
+        // Known only when the body is not compressed; a compressed body is counted as
+        // it decodes, below.
+        let declared = response.content_length();
+        if refuse && declared.is_some_and(|len| len > cap) {
+            tracing::info!(%url, ?declared, cap, "body larger than the cap; not read");
+            return Exchange::TooLarge;
+        }
+        let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+        let expected = declared.map_or(0, |len| usize::try_from(len).unwrap_or(usize::MAX));
+        let mut body = Vec::with_capacity(expected.min(cap).min(1 << 20));
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = cap - body.len();
+                    if chunk.len() > room {
+                        if refuse {
+                            tracing::info!(%url, cap, "body grew past the cap; dropped");
+                            return Exchange::TooLarge;
+                        }
+                        body.extend_from_slice(&chunk[..room]);
+                        break;
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(error) => {
+                    tracing::debug!(%url, %error, "body read failed");
+                    return Exchange::Failed(classify_body(&error));
+                }
+            }
+        }
+        Exchange::Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Fetches and reads `page_url`'s host's robots.txt (see [`super::robots`] for what
+    /// each answer means). Redirects are followed on the same host only.
+    async fn load_robots(&self, host: &Host, page_url: &Url) -> RobotsPolicy {
+        let Some(mut url) = robots::robots_url(page_url) else {
+            return RobotsPolicy::AllowAll;
+        };
+        for _ in 0..=self.config.max_redirects {
+            let (exchange, _) = self
+                .exchange(
+                    host,
+                    &url,
+                    &HeaderMap::new(),
+                    BodyLimit::Truncate(ROBOTS_MAX_BYTES),
+                )
+                .await;
+            let kind = match exchange {
+                Exchange::Reply {
+                    status: 200..=299,
+                    body,
+                    ..
+                } => {
+                    tracing::debug!(host = %host.key(), bytes = body.len(), "robots.txt read");
+                    return RobotsPolicy::from_body(&self.robots_token, &body, &url);
+                }
+                Exchange::Reply {
+                    status: 301 | 302 | 303 | 307 | 308,
+                    headers,
+                    ..
+                } => {
+                    let next = header_text(&headers, header::LOCATION)
+                        .and_then(|location| canonical_url(&url, &location))
+                        .filter(|next| HostKey::from_url(next).as_ref() == Some(host.key()));
+                    match next {
+                        Some(next) => {
+                            url = next;
+                            continue;
+                        }
+                        None => break,
+                    }
+                }
+                Exchange::Reply { status, .. } if status == 429 || status >= 500 => {
+                    FailureKind::Status(status)
+                }
+                Exchange::Failed(kind) => kind,
+                Exchange::Reply { status, .. } => {
+                    tracing::debug!(host = %host.key(), status, "no robots.txt; everything allowed");
+                    return RobotsPolicy::AllowAll;
+                }
+                Exchange::TooLarge => break,
+            };
+            let allow = self.config.robots_unreachable == RobotsUnreachable::Allow;
+            tracing::warn!(
+                host = %host.key(), %kind, allow,
+                "robots.txt unreachable; {}",
+                if allow { "fetching anyway, as configured" } else { "fetching nothing from this host this run" }
+            );
+            return RobotsPolicy::Unreachable { kind, allow };
+        }
+        tracing::info!(host = %host.key(), "robots.txt redirects off the host or too often; treating it as absent");
+        RobotsPolicy::AllowAll
+    }
+}
+
+/// Whether the request for this hop carried the stored validators.
+fn validators_sent(redirects: u32, request: &FetchRequest) -> bool {
+    redirects == 0 && !conditional_headers(request).is_empty()
+}
+
+fn conditional_headers(request: &FetchRequest) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    let pairs = [
+        (header::IF_NONE_MATCH, &request.etag),
+        (header::IF_MODIFIED_SINCE, &request.last_modified),
+    ];
+    for (name, value) in pairs {
+        let Some(value) = value else { continue };
+        match HeaderValue::from_str(value) {
+            Ok(value) => {
+                headers.insert(name, value);
+            }
+            Err(_) => {
+                tracing::debug!(url = %request.url, %name, value, "stored validator is not a valid header value; not sent");
+            }
+        }
+    }
+    headers
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    let value = headers.get(name)?;
+    Some(String::from_utf8_lossy(value.as_bytes()).trim().to_string())
+}
+
+fn classify(error: &reqwest::Error) -> FailureKind {
+    if error.is_timeout() {
+        FailureKind::Timeout
+    } else if error.is_builder() {
+        FailureKind::Request
+    } else {
+        // Refused, reset, closed before the head: all "the connection failed".
+        FailureKind::Connect
+    }
+}
+
+fn classify_body(error: &reqwest::Error) -> FailureKind {
+    if error.is_timeout() {
+        FailureKind::Timeout
+    } else if error.is_decode() {
+        FailureKind::Decode
+    } else {
+        FailureKind::Body
+    }
+}

@@ -78,10 +78,11 @@ static BANNER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// A date-time group on a routing line: `O 290912Z DEC 08`, `P R 231207Z DEC 08`.
+/// A date-time group on a routing line: `O 290912Z DEC 08`, `P R 231207Z DEC 08`, or
+/// alone as some copies print it: `291359Z Nov 00`.
 static DTG: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?m)^\s*(?:[ZOPRM]\s+){1,2}(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z\s+(?P<month>[A-Z]{3})\s+(?P<year>\d{2}|\d{4})\s*$",
+        r"(?m)^\s*(?:[ZOPRM]\s+){0,2}(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z\s+(?P<month>[A-Za-z]{3})\s+(?P<year>\d{2}|\d{4})\s*$",
     )
 });
 

@@ -118,12 +118,18 @@ pub fn clean_with(page: &Page, rule: &Rule) -> Result<Cable, Reject> {
 
     let title = rule.title.as_ref().and_then(|f| extractor.inline(f));
     let page_id = rule.id.as_ref().and_then(|f| extractor.inline(f));
-    let created = rule
-        .created
-        .as_ref()
-        .and_then(|f| extractor.inline(f))
-        .and_then(|raw| cable::normalise_date(&raw))
-        .or_else(|| header.as_deref().and_then(cable::created_from_dtg))
+    // The routing block's date-time group is the cable's own time, to the minute; the
+    // Cable Viewer's "Created" column repeats the hour in place of the minutes. So the
+    // page's date is only the fallback.
+    let created = header
+        .as_deref()
+        .and_then(cable::created_from_dtg)
+        .or_else(|| {
+            rule.created
+                .as_ref()
+                .and_then(|f| extractor.inline(f))
+                .and_then(|raw| cable::normalise_date(&raw))
+        })
         .or_else(|| cable::created_from_dtg(&body));
     let banner = cable::banner(&body);
 

@@ -167,6 +167,8 @@ pub fn repair_bare_markup(html: &str) -> Cow<'_, str> {
     for at in memchr::memchr2_iter(b'<', b'&', bytes) {
         let rest = &bytes[at + 1..];
         let (keep, escape) = match bytes[at] {
+            // `<<Data>>`: a `<` right after another is text even when a tag name follows.
+            b'<' if at > 0 && bytes[at - 1] == b'<' => (false, "&lt;"),
             b'<' => (opens_markup(rest), "&lt;"),
             _ => (starts_character_reference(rest), "&amp;"),
         };
@@ -259,6 +261,14 @@ mod tests {
             "<pre>talk of &lt;&lt;Israel>> and &lt;_protect></pre>"
         );
         assert_eq!(repair_bare_markup("a < b, x<5"), "a &lt; b, x&lt;5");
+    }
+
+    #[test]
+    fn doubled_brackets_around_element_names_stay_text() {
+        assert_eq!(
+            repair_bare_markup("<pre>the <<Data>> and <<Script>> and <<Summary>> files</pre>"),
+            "<pre>the &lt;&lt;Data>> and &lt;&lt;Script>> and &lt;&lt;Summary>> files</pre>"
+        );
     }
 
     #[test]

@@ -82,7 +82,7 @@ static BANNER: LazyLock<Regex> = LazyLock::new(|| {
 /// alone as some copies print it: `291359Z Nov 00`.
 static DTG: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?m)^\s*(?:[ZOPRM]\s+){0,2}(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z\s+(?P<month>[A-Za-z]{3})\s+(?P<year>\d{2}|\d{4})\s*$",
+        r"(?m)^\s*(?:[ZOPRM]\s+){0,2}(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})\s?Z\s+(?P<month>[A-Za-z]{3})\s+(?P<year>\d{2}|\d{4})\s*$",
     )
 });
 
@@ -241,20 +241,32 @@ pub fn created_from_dtg(text: &str) -> Option<String> {
     Some(format!("{}Z", civil.strftime("%Y-%m-%dT%H:%M:%S")))
 }
 
+/// A later telegram page's first line, `MOSCOW 00003728 002 OF 002`: post and number.
+static CONTINUATION_PAGE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?m)^\s*(?P<origin>[A-Z][A-Z .'-]*?)\s+0*(?P<number>\d{1,8})\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$",
+    )
+});
+
 /// The cable ID that the text itself gives: year from the date-time group (or `created`),
-/// post and serial number from the classification line.
+/// post and serial number from the classification line, else from a page-break line.
 pub fn id_from_text(text: &str, created: Option<&str>) -> Option<CableId> {
-    let banner = banner(text)?;
+    let (origin, number) = match banner(text) {
+        Some(banner) => (banner.origin, banner.number),
+        None => {
+            let found = CONTINUATION_PAGE.captures(text)?;
+            (
+                found["origin"].trim().to_string(),
+                found["number"].to_string(),
+            )
+        }
+    };
     let year = DTG
         .captures(text)
         .and_then(|found| four_digit_year(&found["year"]))
         .or_else(|| created.and_then(|c| c.get(..4)?.parse().ok()))?;
-    let origin: String = banner
-        .origin
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect();
-    CableId::parse(&format!("{:02}{origin}{}", year % 100, banner.number)).ok()
+    let origin: String = origin.chars().filter(char::is_ascii_alphanumeric).collect();
+    CableId::parse(&format!("{:02}{origin}{number}", year % 100)).ok()
 }
 
 /// Normalises a date as a page shows it into ISO 8601: `2008-12-29 09:09`,
@@ -364,10 +376,10 @@ fn is_addressee(line: &str) -> bool {
         && line.chars().any(|c| c.is_ascii_uppercase())
 }
 
-/// Why a text does not look like a cable, or `Ok` if it does: it must hold at least one
-/// of the fixtures of a cable (a classification line, SUBJECT, TAGS, E.O. 12958, a
-/// date-time group, SIPDIS) and some text besides.
-pub fn check_looks_like_cable(body: &str) -> Result<(), String> {
+/// Why a text does not look like a cable, or `Ok` if it does: the body must hold some
+/// words, and body or header at least one of the marks of a cable (a classification
+/// line, SUBJECT, TAGS, E.O. 12958, a date-time group, SIPDIS).
+pub fn check_looks_like_cable(body: &str, header: Option<&str>) -> Result<(), String> {
     // Case-insensitive and anywhere in a line: some copies are sentence-cased and run the
     // E.O., TAGS and SUBJECT fields together on one line.
     static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
@@ -379,10 +391,12 @@ pub fn check_looks_like_cable(body: &str) -> Result<(), String> {
     if words < 5 {
         return Err(format!("the body holds only {words} words"));
     }
-    if MARKERS.is_match(body) || banner(body).is_some() || DTG.is_match(body) {
+    let marked =
+        |text: &str| MARKERS.is_match(text) || banner(text).is_some() || DTG.is_match(text);
+    if marked(body) || header.is_some_and(marked) {
         Ok(())
     } else {
-        Err("the body has none of a cable's marks (a classification line, SUBJECT:, TAGS:, E.O. 12958, a date-time group, SIPDIS)".to_string())
+        Err("neither body nor header has any of a cable's marks (a classification line, SUBJECT:, TAGS:, E.O. 12958, a date-time group, SIPDIS)".to_string())
     }
 }
 

@@ -114,7 +114,8 @@ pub fn clean_with(page: &Page, rule: &Rule) -> Result<Cable, Reject> {
         header = Some(routing);
         body = rest;
     }
-    cable::check_looks_like_cable(&body).map_err(|reason| Reject::NotACable { reason })?;
+    cable::check_looks_like_cable(&body, header.as_deref())
+        .map_err(|reason| Reject::NotACable { reason })?;
 
     let title = rule.title.as_ref().and_then(|f| extractor.inline(f));
     let page_id = rule.id.as_ref().and_then(|f| extractor.inline(f));
@@ -131,7 +132,16 @@ pub fn clean_with(page: &Page, rule: &Rule) -> Result<Cable, Reject> {
                 .and_then(|raw| cable::normalise_date(&raw))
         })
         .or_else(|| cable::created_from_dtg(&body));
-    let banner = cable::banner(&body);
+    // Facts the text gives: the body's own opening first, then the header (PlusD shows
+    // the SUBJECT and TAGS lines in its header block).
+    let banner = cable::banner(&body).or_else(|| header.as_deref().and_then(cable::banner));
+    let subject = cable::subject(&body).or_else(|| header.as_deref().and_then(cable::subject));
+    let mut tags = cable::tags(&body);
+    if tags.is_empty()
+        && let Some(header) = header.as_deref()
+    {
+        tags = cable::tags(header);
+    }
 
     let candidate = url_id.or(page_id);
     let (id, source_id) = match &candidate {
@@ -152,8 +162,8 @@ pub fn clean_with(page: &Page, rule: &Rule) -> Result<Cable, Reject> {
         url: page.url.to_string(),
         site: rule.name.clone(),
         title,
-        subject: cable::subject(&body).or_else(|| header.as_deref().and_then(cable::subject)),
-        tags: cable::tags(&body),
+        subject,
+        tags,
         classification: rule
             .classification
             .as_ref()
@@ -180,7 +190,8 @@ impl Extractor<'_> {
     fn block(&self, field: &FieldRule) -> Option<String> {
         let mut parts = Vec::new();
         for element in self.document.select(&field.selector) {
-            let rendered = text::render(element, &self.dropped_within(element));
+            let rendered =
+                text::render_with(element, &self.dropped_within(element), field.whitespace);
             if !rendered.trim().is_empty() {
                 parts.push(rendered);
             }
@@ -211,11 +222,16 @@ impl Extractor<'_> {
             .collect()
     }
 
-    /// Applies the rule's text patterns: chrome lines dropped, the tail from a `cut_from`
-    /// match removed.
+    /// Applies the rule's text patterns: `strip` matches deleted, the tail from a
+    /// `cut_from` match removed, chrome lines dropped.
     fn remove_text_chrome(&self, text: &str) -> String {
         let chrome = &self.rule.chrome;
         let mut text = text.to_string();
+        for pattern in &chrome.strip {
+            if let std::borrow::Cow::Owned(stripped) = pattern.replace_all(&text, "") {
+                text = stripped;
+            }
+        }
         if let Some(cut) = chrome
             .cut_from
             .iter()
@@ -239,6 +255,8 @@ impl Extractor<'_> {
                 .collect::<Vec<_>>()
                 .join("\n");
         }
+        let end = text.trim_end().len();
+        text.truncate(end);
         text
     }
 }

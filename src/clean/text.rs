@@ -68,9 +68,47 @@ const LINES: &[&str] = &[
 /// Elements that keep their text's whitespace exactly.
 const PREFORMATTED: &[&str] = &["pre", "listing", "xmp", "plaintext", "textarea"];
 
+/// How an element's own whitespace is treated, as CSS `white-space` would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Whitespace {
+    /// Runs of whitespace collapse to one space (`<pre>` inside still keeps its own).
+    #[default]
+    Normal,
+    /// Everything kept exactly, as inside `<pre>`.
+    Pre,
+    /// Line breaks kept, runs of spaces collapsed, spaces around line breaks removed.
+    PreLine,
+}
+
+impl Whitespace {
+    /// Reads a rule file's `whitespace` value.
+    pub fn parse(value: &str) -> Option<Whitespace> {
+        match value {
+            "normal" => Some(Whitespace::Normal),
+            "pre" => Some(Whitespace::Pre),
+            "pre-line" => Some(Whitespace::PreLine),
+            _ => None,
+        }
+    }
+}
+
 /// Renders the text of `root`, leaving out every node in `dropped` with all it contains.
 pub fn render(root: ElementRef<'_>, dropped: &HashSet<NodeId>) -> String {
-    let mut text = TextBuilder::default();
+    render_with(root, dropped, Whitespace::Normal)
+}
+
+/// Renders the text of `root` with `whitespace` as the root's own white-space handling:
+/// for pages that lay cable text out in a `<div>` styled `white-space: pre` or `pre-line`.
+pub fn render_with(
+    root: ElementRef<'_>,
+    dropped: &HashSet<NodeId>,
+    whitespace: Whitespace,
+) -> String {
+    let mut text = TextBuilder {
+        pre_depth: usize::from(whitespace == Whitespace::Pre),
+        pre_line: whitespace == Whitespace::PreLine,
+        ..TextBuilder::default()
+    };
     let mut skipping: Option<NodeId> = None;
     for edge in root.traverse() {
         match edge {
@@ -129,6 +167,8 @@ struct TextBuilder {
     out: String,
     /// Depth of open preformatted elements.
     pre_depth: usize,
+    /// Outside `<pre>`, keep line breaks of the text (CSS `pre-line`).
+    pre_line: bool,
     /// Whitespace seen outside `<pre>` that will become one space before the next word.
     pending_space: bool,
     /// Line breaks wanted before the next text: 1 for a new line, 2 for a blank line.
@@ -211,6 +251,27 @@ impl TextBuilder {
             self.out.push_str(text);
             return;
         }
+        if self.pre_line {
+            for (index, line) in text.split('\n').enumerate() {
+                if index > 0 {
+                    self.flush_breaks();
+                    self.out.push('\n');
+                    self.pending_space = false;
+                }
+                let line = if index > 0 {
+                    line.trim_start_matches(is_html_space_or_tab)
+                } else {
+                    line
+                };
+                self.push_collapsed(line);
+            }
+            return;
+        }
+        self.push_collapsed(text);
+    }
+
+    /// Appends text with runs of whitespace collapsed to one space.
+    fn push_collapsed(&mut self, text: &str) {
         if text.starts_with(is_html_space) {
             self.pending_space = true;
         }
@@ -251,6 +312,10 @@ impl TextBuilder {
         }
         self.out.split_off(start)
     }
+}
+
+fn is_html_space_or_tab(c: char) -> bool {
+    matches!(c, ' ' | '\t')
 }
 
 /// HTML's inter-element whitespace (not U+00A0, which stays a visible space).
@@ -303,6 +368,29 @@ mod tests {
         let anchor = Selector::parse("a[href^='#par']").expect("ok");
         let dropped: HashSet<_> = root.select(&anchor).map(|e| e.id()).collect();
         assert_eq!(render(root, &dropped), "1. (C) Text here");
+    }
+
+    #[test]
+    fn a_div_styled_pre_or_pre_line_keeps_its_line_breaks() {
+        let doc =
+            Html::parse_document("<div id=t>\nLINE  ONE \n  <b>two</b>   words\n\n3. THREE</div>");
+        let root = doc
+            .select(&Selector::parse("#t").expect("ok"))
+            .next()
+            .expect("match");
+        let none = HashSet::new();
+        assert_eq!(
+            render_with(root, &none, Whitespace::Pre),
+            "LINE  ONE \n  two   words\n\n3. THREE"
+        );
+        assert_eq!(
+            render_with(root, &none, Whitespace::PreLine),
+            "LINE ONE\ntwo words\n\n3. THREE"
+        );
+        assert_eq!(
+            render_with(root, &none, Whitespace::Normal),
+            "LINE ONE two words 3. THREE"
+        );
     }
 
     #[test]

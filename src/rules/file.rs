@@ -71,6 +71,7 @@ pub(crate) struct ExtractSection {
 pub(crate) struct FieldSpec {
     pub select: Spanned<String>,
     pub pattern: Option<Spanned<String>>,
+    pub whitespace: Option<Spanned<String>>,
 }
 
 /// `[chrome]`: what inside the selected parts is the site's, not the cable's.
@@ -79,6 +80,8 @@ pub(crate) struct FieldSpec {
 pub(crate) struct ChromeSection {
     #[serde(default)]
     pub drop: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub strip: Vec<Spanned<String>>,
     #[serde(default)]
     pub drop_lines: Vec<Spanned<String>>,
     #[serde(default)]

@@ -16,6 +16,7 @@ use regex::Regex;
 use scraper::Selector;
 use url::Url;
 
+use crate::clean::text::Whitespace;
 pub use builtin::BUILTIN_RULE_FILES;
 pub use error::RuleError;
 use file::{FieldSpec, RuleFile};
@@ -53,6 +54,8 @@ pub struct FieldRule {
     /// An optional regex applied to the selected text; its `value` group (or whole match)
     /// is the field.
     pub pattern: Option<Regex>,
+    /// How the selected element's own whitespace is read (its CSS `white-space`).
+    pub whitespace: Whitespace,
 }
 
 /// The chrome to remove from inside the selected parts.
@@ -60,6 +63,8 @@ pub struct FieldRule {
 pub struct ChromeRule {
     /// Elements dropped with everything inside them.
     pub drop: Vec<Selector>,
+    /// Text removed wherever it matches (the `¶` of a `¶3.` link whose `3.` stays).
+    pub strip: Vec<Regex>,
     /// Lines of text dropped wherever they occur.
     pub drop_lines: Vec<Regex>,
     /// The text from the first match of any of these to the end is chrome.
@@ -223,6 +228,7 @@ impl Rule {
             origin: field("extract.origin", &extract.origin)?,
             chrome: ChromeRule {
                 drop: at.selectors("chrome.drop", &file.chrome.drop)?,
+                strip: at.regexes("chrome.strip", &file.chrome.strip)?,
                 drop_lines: at.regexes("chrome.drop_lines", &file.chrome.drop_lines)?,
                 cut_from: at.regexes("chrome.cut_from", &file.chrome.cut_from)?,
                 markers: file.chrome.markers.clone(),
@@ -357,6 +363,17 @@ impl Locator<'_> {
     }
 
     fn field(&self, key: &str, spec: &FieldSpec) -> Result<FieldRule, RuleError> {
+        let whitespace = match &spec.whitespace {
+            None => Whitespace::Normal,
+            Some(value) => Whitespace::parse(value.get_ref()).ok_or_else(|| {
+                self.invalid(
+                    value.span(),
+                    &format!("{key}.whitespace"),
+                    &format!("`{}` is not a white-space mode", value.get_ref()),
+                    "write `normal`, `pre` (keep everything, as in <pre>) or `pre-line` (keep line breaks, collapse spaces)",
+                )
+            })?,
+        };
         Ok(FieldRule {
             selector_text: spec.select.get_ref().clone(),
             selector: self.selector(&format!("{key}.select"), &spec.select)?,
@@ -365,6 +382,7 @@ impl Locator<'_> {
                 .as_ref()
                 .map(|p| self.regex(&format!("{key}.pattern"), p))
                 .transpose()?,
+            whitespace,
         })
     }
 }

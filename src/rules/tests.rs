@@ -92,6 +92,18 @@ fn a_bad_regex_names_its_line_and_the_fix() {
 }
 
 #[test]
+fn a_bad_whitespace_mode_is_refused() {
+    let message = error_text(&MINIMAL.replace(
+        "div.cable > pre\" }",
+        "div.cable > pre\", whitespace = \"pre-wrap\" }",
+    ));
+    assert!(
+        message.contains("extract.body.whitespace") && message.contains("pre-line"),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_name_that_differs_from_the_file_is_refused() {
     let message = error_text(&MINIMAL.replace("name = \"example.org\"", "name = \"other.org\""));
     assert!(

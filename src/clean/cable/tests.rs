@@ -130,17 +130,20 @@ fn routing_lines_split_from_the_body() {
 
 #[test]
 fn cable_marks_are_required() {
-    assert!(check_looks_like_cable(BODY).is_ok());
-    assert!(
-        check_looks_like_cable("Browse latest releases 2010/12/10 2010/12/09 and more").is_err()
-    );
-    assert!(check_looks_like_cable("SUBJECT:").is_err());
+    assert!(check_looks_like_cable(BODY, None).is_ok());
+    let chrome = "Browse latest releases 2010/12/10 2010/12/09 and more";
+    assert!(check_looks_like_cable(chrome, None).is_err());
+    assert!(check_looks_like_cable("SUBJECT:", None).is_err());
+    let paragraphs_only = "1. INQUIRIES MADE BY THE EMBASSY HAVE PRODUCED NOTHING.";
+    assert!(check_looks_like_cable(paragraphs_only, None).is_err());
+    let heading = "R 171600Z MAY 74\nFM AMEMBASSY ATHENS\nTAGS: PINS, GR";
+    assert!(check_looks_like_cable(paragraphs_only, Some(heading)).is_ok());
 }
 
 #[test]
 fn sentence_cased_cables_are_recognised_and_keep_their_subject() {
     let text = "C o n f i d e n t i a l section 01 of 04 ankara 000348\n\nSipdis\n\nE.o. 12958: decl: 01/07/2014 Tags: prel, pgov Subject: turkish p.m. goes to washington\n\n1. (C) Summary: text.\n";
-    assert!(check_looks_like_cable(text).is_ok());
+    assert!(check_looks_like_cable(text, None).is_ok());
     assert_eq!(
         subject(text).as_deref(),
         Some("turkish p.m. goes to washington")
@@ -163,4 +166,21 @@ fn tags_run_on_after_other_fields_or_in_lower_case() {
         ["OVIP (STEINBERG, JAMES B.)", "PREL", "CH"]
     );
     assert!(tags("1. (C) The luggage tags: none were found.\n").is_empty());
+}
+
+#[test]
+fn id_comes_from_a_page_break_line_when_there_is_no_classification_line() {
+    let text = "DE RUEHMO #3728/01 3581207\nP 231207Z DEC 08\n\nE.O. 12958: N/A\n\nnoted,\n\nMOSCOW 00003728 002 OF 002\n\nbecause";
+    assert_eq!(
+        id_from_text(text, None).map(|i| i.to_string()).as_deref(),
+        Some("08MOSCOW3728")
+    );
+}
+
+#[test]
+fn a_dtg_may_have_a_space_before_its_z() {
+    assert_eq!(
+        created_from_dtg("P R 221828 Z MAY 73\n").as_deref(),
+        Some("1973-05-22T18:28:00Z")
+    );
 }

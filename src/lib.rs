@@ -7,3 +7,4 @@ pub mod eval;
 pub mod fixtures;
 pub mod model;
 pub mod rules;
+pub mod verify;

@@ -24,6 +24,14 @@ pub struct BadCableId {
     pub value: String,
 }
 
+/// `a`, `b`, `b2`: one or two letters, then optional digits.
+fn is_source_suffix(suffix: &str) -> bool {
+    let letters = suffix.bytes().take_while(u8::is_ascii_alphabetic).count();
+    (1..=2).contains(&letters)
+        && suffix.len() <= 6
+        && suffix.bytes().skip(letters).all(|b| b.is_ascii_digit())
+}
+
 /// The longest ID accepted; real ones stay under 30 characters.
 const MAX_CABLE_ID_LEN: usize = 64;
 
@@ -36,11 +44,8 @@ impl CableId {
         };
         let trimmed = raw.trim();
         let (stem, suffix) = match trimmed.rsplit_once('_') {
-            Some((stem, suffix))
-                if !suffix.is_empty()
-                    && suffix.len() <= 2
-                    && suffix.chars().all(|c| c.is_ascii_alphabetic()) =>
-            {
+            // `_a`, `_b`, and PlusD's numbered duplicates such as `_b2`.
+            Some((stem, suffix)) if is_source_suffix(suffix) => {
                 (stem, Some(suffix.to_ascii_lowercase()))
             }
             _ => (trimmed, None),

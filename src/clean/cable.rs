@@ -248,18 +248,28 @@ static CONTINUATION_PAGE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The station line of the routing block: `DE RUEHMO #3728/01 3581207`.
+static DE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?m)^\s*DE\s+(?P<station>R[A-Z]{3,6})\s+#(?P<number>\d{1,6})"));
+
 /// The cable ID that the text itself gives: year from the date-time group (or `created`),
-/// post and serial number from the classification line, else from a page-break line.
+/// post and serial number from the classification line, else from a page-break line,
+/// else from the routing block's station line and the table of routing indicators.
 pub fn id_from_text(text: &str, created: Option<&str>) -> Option<CableId> {
-    let (origin, number) = match banner(text) {
-        Some(banner) => (banner.origin, banner.number),
-        None => {
-            let found = CONTINUATION_PAGE.captures(text)?;
-            (
-                found["origin"].trim().to_string(),
-                found["number"].to_string(),
-            )
-        }
+    let (origin, number) = if let Some(banner) = banner(text) {
+        (banner.origin, banner.number)
+    } else if let Some(found) = CONTINUATION_PAGE.captures(text) {
+        (
+            found["origin"].trim().to_string(),
+            found["number"].to_string(),
+        )
+    } else {
+        let found = DE_LINE.captures(text)?;
+        let post = super::posts::post_of(&found["station"])?;
+        (
+            post.to_string(),
+            found["number"].trim_start_matches('0').to_string(),
+        )
     };
     let year = DTG
         .captures(text)
@@ -361,7 +371,15 @@ pub fn split_routing(body: &str) -> Option<(String, String)> {
     }
     let end = routing_end.or(saw_routing.then_some(offset))?;
     let header = body[..end].trim_end().to_string();
-    let rest = body[end..].trim_start_matches(['\n', '\r']).to_string();
+    // Spacer paragraphs (`<p>&nbsp;</p>`) leave lines of white space behind the routing.
+    let mut rest = &body[end..];
+    while let Some((line, after)) = rest.split_once('\n') {
+        if !line.trim().is_empty() {
+            break;
+        }
+        rest = after;
+    }
+    let rest = rest.to_string();
     (!header.is_empty() && !rest.trim().is_empty()).then_some((header, rest))
 }
 

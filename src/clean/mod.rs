@@ -4,6 +4,7 @@
 
 pub mod cable;
 pub mod decode;
+pub mod posts;
 pub mod repair;
 pub mod text;
 

@@ -184,3 +184,21 @@ fn a_dtg_may_have_a_space_before_its_z() {
         Some("1973-05-22T18:28:00Z")
     );
 }
+
+#[test]
+fn id_comes_from_the_station_line_when_nothing_else_names_the_post() {
+    let text = "DE RUEHWL #0412/01 1231207\nP 031207Z MAY 09\n\nE.O. 12958: N/A\nSUBJECT: X\n";
+    assert_eq!(
+        id_from_text(text, None).map(|i| i.to_string()).as_deref(),
+        Some("09WELLINGTON412")
+    );
+    let unknown_station = "DE RUEHZZ #0412/01 1231207\nP 031207Z MAY 09\n";
+    assert_eq!(id_from_text(unknown_station, None), None);
+}
+
+#[test]
+fn spacer_lines_after_the_routing_are_not_left_in_the_body() {
+    let body = "DE RUEHMO #3728/01 3581207\nP 231207Z DEC 08\n\u{a0}\n\nE.O. 12958: N/A\n";
+    let (_, rest) = split_routing(body).expect("routing");
+    assert_eq!(rest, "E.O. 12958: N/A\n");
+}

@@ -208,7 +208,6 @@ impl Rule {
         Ok(Rule {
             version: format!("{name}@{}", content_version(text.as_bytes())),
             name,
-            source: origin.clone(),
             hosts,
             priority: file.site.priority,
             cable_paths,
@@ -230,6 +229,8 @@ impl Rule {
             },
             rate,
             concurrency,
+            // Last, so that it moves only after every field above has used it in errors.
+            source: origin,
         })
     }
 

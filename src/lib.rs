@@ -4,3 +4,4 @@
 pub mod clean;
 pub mod model;
 pub mod rules;
+pub mod store;

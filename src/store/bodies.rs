@@ -1,0 +1,470 @@
+//! Raw page bodies: write-once, keyed by their blake3 content hash, zstd-compressed with a
+//! per-site dictionary once the site has given enough pages to train one.
+//!
+//! Why dictionaries: a republisher's pages are mostly the same chrome (WikiLeaks' cable
+//! pages are 75–97 % sidebar), and zstd alone sees one page at a time, so it compresses
+//! that chrome afresh in every page (~25 % of the raw bytes for the 2010 WikiLeaks pages).
+//! A dictionary trained on a site's first pages holds the chrome once; with it the same
+//! pages compress to ~10 %.
+//!
+//! Body value layout (all integers big-endian):
+//!
+//! ```text
+//! [0]       codec: 1 = zstd without dictionary, 2 = zstd with a dictionary
+//! [1..9]    length of the raw body, u64
+//! [9..17]   dictionary id, u64 (codec 2 only)
+//! [..]      one zstd frame
+//! ```
+//!
+//! Dictionaries live in the meta tree, write-once, under `dict/<id as 16 hex digits>`; the
+//! dictionary of a site is named by `site-dict/<site>`. A dictionary's id is the first 8
+//! bytes of its blake3 hash, so the same dictionary always gets the same id. Until a site
+//! has a dictionary, the hashes of its bodies stored without one are listed in the
+//! `dict_samples` tree (`<site>\0<hash>`), which is durable so that a site crawled a few
+//! pages a night still collects its samples across runs.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use serde::{Deserialize, Serialize};
+use zstd::dict::{DecoderDictionary, EncoderDictionary};
+
+use super::{Store, StoreError, trees};
+
+/// The blake3 hash of a raw body: its key in the store.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BodyHash([u8; 32]);
+
+/// Why a string is not a body hash.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{value}` is not a body hash: expected 64 hex digits, as printed by cablestrip")]
+pub struct BadBodyHash {
+    /// The rejected text.
+    pub value: String,
+}
+
+impl BodyHash {
+    /// Hashes a raw body.
+    pub fn of(body: &[u8]) -> BodyHash {
+        BodyHash(*blake3::hash(body).as_bytes())
+    }
+
+    /// Parses the 64 hex digits that `Display` prints.
+    pub fn from_hex(text: &str) -> Result<BodyHash, BadBodyHash> {
+        blake3::Hash::from_hex(text)
+            .map(|hash| BodyHash(*hash.as_bytes()))
+            .map_err(|_| BadBodyHash {
+                value: text.to_string(),
+            })
+    }
+
+    /// The 32 bytes of the hash.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    pub(crate) fn from_slice(bytes: &[u8]) -> Option<BodyHash> {
+        bytes.try_into().ok().map(BodyHash)
+    }
+}
+
+impl fmt::Display for BodyHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for byte in self.0 {
+            write!(f, "{byte:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for BodyHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BodyHash({self})")
+    }
+}
+
+impl Serialize for BodyHash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyHash {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        BodyHash::from_hex(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What `put_body` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyPut {
+    /// The body was new and is now stored, in `stored_len` bytes.
+    Stored {
+        /// The body's key.
+        hash: BodyHash,
+        /// Bytes written to the bodies tree (header and compressed frame).
+        stored_len: usize,
+    },
+    /// The same bytes were stored before: nothing was written.
+    AlreadyStored {
+        /// The body's key.
+        hash: BodyHash,
+    },
+}
+
+impl BodyPut {
+    /// The body's key, whether or not it was written now.
+    pub fn hash(&self) -> BodyHash {
+        match self {
+            BodyPut::Stored { hash, .. } | BodyPut::AlreadyStored { hash } => *hash,
+        }
+    }
+
+    /// Whether this call wrote the body.
+    pub fn is_new(&self) -> bool {
+        matches!(self, BodyPut::Stored { .. })
+    }
+}
+
+const CODEC_PLAIN: u8 = 1;
+const CODEC_DICT: u8 = 2;
+const PLAIN_HEADER_LEN: usize = 9;
+const DICT_HEADER_LEN: usize = 17;
+/// No page is this large; a bigger length in a header means the header is damaged.
+const MAX_BODY_LEN: u64 = 1 << 30;
+
+const SITE_DICT_PREFIX: &str = "site-dict/";
+const DICT_PREFIX: &str = "dict/";
+
+/// A trained dictionary, prepared for both directions.
+pub(crate) struct Dictionary {
+    id: u64,
+    encoder: EncoderDictionary<'static>,
+    decoder: DecoderDictionary<'static>,
+}
+
+/// The dictionaries loaded so far, and the lock that lets one thread train at a time.
+#[derive(Default)]
+pub(crate) struct Dictionaries {
+    /// `None`: the site has no dictionary yet (cached so that it is not looked up per body).
+    by_site: RwLock<HashMap<String, Option<Arc<Dictionary>>>>,
+    by_id: RwLock<HashMap<u64, Arc<Dictionary>>>,
+    training: Mutex<()>,
+}
+
+fn dict_key(id: u64) -> String {
+    format!("{DICT_PREFIX}{id:016x}")
+}
+
+fn sample_prefix(site: &str) -> Vec<u8> {
+    let mut key = site.as_bytes().to_vec();
+    key.push(0);
+    key
+}
+
+impl Store {
+    /// Stores a raw body unless the same bytes are already stored; never overwrites.
+    ///
+    /// `site` picks the compression dictionary: pages of one site share their chrome.
+    pub fn put_body(&self, site: &str, body: &[u8]) -> Result<BodyPut, StoreError> {
+        let hash = BodyHash::of(body);
+        let bodies = &self.inner.bodies;
+        let exists = bodies
+            .contains_key(hash.as_bytes())
+            .map_err(|e| self.sled_error(format!("looking up body {hash}"), e))?;
+        if exists {
+            return Ok(BodyPut::AlreadyStored { hash });
+        }
+        let dictionary = self.site_dictionary(site)?;
+        let value = self.compress(body, dictionary.as_deref())?;
+        let stored_len = value.len();
+        // Compare-and-swap from "absent": two threads storing the same body at once cannot
+        // both write it.
+        let swapped = bodies
+            .compare_and_swap(hash.as_bytes(), None::<&[u8]>, Some(value))
+            .map_err(|e| self.sled_error(format!("writing body {hash}"), e))?;
+        if swapped.is_err() {
+            return Ok(BodyPut::AlreadyStored { hash });
+        }
+        if dictionary.is_none() {
+            self.add_sample(site, hash)?;
+        }
+        Ok(BodyPut::Stored { hash, stored_len })
+    }
+
+    /// Whether a body is stored.
+    pub fn has_body(&self, hash: &BodyHash) -> Result<bool, StoreError> {
+        self.inner
+            .bodies
+            .contains_key(hash.as_bytes())
+            .map_err(|e| self.sled_error(format!("looking up body {hash}"), e))
+    }
+
+    /// The raw bytes of a stored body, checked against their hash.
+    pub fn body(&self, hash: &BodyHash) -> Result<Option<Vec<u8>>, StoreError> {
+        let value = self
+            .inner
+            .bodies
+            .get(hash.as_bytes())
+            .map_err(|e| self.sled_error(format!("reading body {hash}"), e))?;
+        value.map(|value| self.decompress(hash, &value)).transpose()
+    }
+
+    /// The number of stored bodies. Counts them one by one: O(n).
+    pub fn body_count(&self) -> usize {
+        self.inner.bodies.len()
+    }
+
+    fn compress(
+        &self,
+        body: &[u8],
+        dictionary: Option<&Dictionary>,
+    ) -> Result<Vec<u8>, StoreError> {
+        let compress_error = |source| StoreError::Compress {
+            len: body.len(),
+            source,
+        };
+        let mut value = Vec::with_capacity(body.len() / 4 + DICT_HEADER_LEN);
+        let frame = match dictionary {
+            Some(dictionary) => {
+                value.push(CODEC_DICT);
+                value.extend_from_slice(&(body.len() as u64).to_be_bytes());
+                value.extend_from_slice(&dictionary.id.to_be_bytes());
+                zstd::bulk::Compressor::with_prepared_dictionary(&dictionary.encoder)
+                    .and_then(|mut compressor| compressor.compress(body))
+                    .map_err(compress_error)?
+            }
+            None => {
+                value.push(CODEC_PLAIN);
+                value.extend_from_slice(&(body.len() as u64).to_be_bytes());
+                zstd::bulk::compress(body, self.inner.options.zstd_level).map_err(compress_error)?
+            }
+        };
+        value.extend_from_slice(&frame);
+        Ok(value)
+    }
+
+    fn decompress(&self, hash: &BodyHash, value: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let corrupt = |problem: String| self.corrupt(trees::BODIES, hash.to_string(), problem);
+        let codec = value.first().copied();
+        let header_len = match codec {
+            Some(CODEC_PLAIN) => PLAIN_HEADER_LEN,
+            Some(CODEC_DICT) => DICT_HEADER_LEN,
+            other => return Err(corrupt(format!("unknown body codec {other:?}"))),
+        };
+        if value.len() < header_len {
+            return Err(corrupt(format!(
+                "header cut short at {} bytes",
+                value.len()
+            )));
+        }
+        let raw_len = read_u64(&value[1..9]);
+        if raw_len > MAX_BODY_LEN {
+            return Err(corrupt(format!("impossible body length {raw_len}")));
+        }
+        let raw_len = raw_len as usize;
+        let frame = &value[header_len..];
+        let body = if header_len == DICT_HEADER_LEN {
+            let dictionary = self.dictionary(read_u64(&value[9..17]))?;
+            zstd::bulk::Decompressor::with_prepared_dictionary(&dictionary.decoder)
+                .and_then(|mut decompressor| decompressor.decompress(frame, raw_len))
+        } else {
+            zstd::bulk::decompress(frame, raw_len)
+        }
+        .map_err(|e| corrupt(format!("bad zstd frame: {e}")))?;
+        if body.len() != raw_len {
+            return Err(corrupt(format!(
+                "decompressed to {} bytes, header says {raw_len}",
+                body.len()
+            )));
+        }
+        if BodyHash::of(&body) != *hash {
+            return Err(corrupt(
+                "decompressed bytes do not match their hash".to_string(),
+            ));
+        }
+        Ok(body)
+    }
+
+    /// The dictionary `site` compresses with, if it has one yet.
+    fn site_dictionary(&self, site: &str) -> Result<Option<Arc<Dictionary>>, StoreError> {
+        let dicts = &self.inner.dicts;
+        if let Some(cached) = dicts
+            .by_site
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(site)
+        {
+            return Ok(cached.clone());
+        }
+        let key = format!("{SITE_DICT_PREFIX}{site}");
+        let named = self
+            .inner
+            .meta
+            .get(key.as_bytes())
+            .map_err(|e| self.sled_error(format!("reading {key}"), e))?;
+        let found = match named {
+            None => None,
+            Some(value) => {
+                let id = std::str::from_utf8(&value)
+                    .ok()
+                    .and_then(|text| u64::from_str_radix(text, 16).ok())
+                    .ok_or_else(|| {
+                        self.corrupt(trees::META, key.clone(), "not a dictionary id".to_string())
+                    })?;
+                Some(self.dictionary(id)?)
+            }
+        };
+        dicts
+            .by_site
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(site.to_string(), found.clone());
+        Ok(found)
+    }
+
+    /// The dictionary with id `id`, loaded from the meta tree on first use.
+    fn dictionary(&self, id: u64) -> Result<Arc<Dictionary>, StoreError> {
+        let dicts = &self.inner.dicts;
+        if let Some(found) = dicts
+            .by_id
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&id)
+        {
+            return Ok(Arc::clone(found));
+        }
+        let key = dict_key(id);
+        let bytes = self
+            .inner
+            .meta
+            .get(key.as_bytes())
+            .map_err(|e| self.sled_error(format!("reading {key}"), e))?
+            .ok_or_else(|| {
+                self.corrupt(
+                    trees::META,
+                    key.clone(),
+                    "a body names this dictionary, but it is missing".to_string(),
+                )
+            })?;
+        let dictionary = Arc::new(self.prepare(id, &bytes));
+        dicts
+            .by_id
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, Arc::clone(&dictionary));
+        Ok(dictionary)
+    }
+
+    fn prepare(&self, id: u64, bytes: &[u8]) -> Dictionary {
+        Dictionary {
+            id,
+            encoder: EncoderDictionary::copy(bytes, self.inner.options.zstd_level),
+            decoder: DecoderDictionary::copy(bytes),
+        }
+    }
+
+    /// Lists a body stored without a dictionary as a training sample for `site`, and trains
+    /// the site's dictionary once there are enough.
+    fn add_sample(&self, site: &str, hash: BodyHash) -> Result<(), StoreError> {
+        let wanted = self.inner.options.dictionary_samples;
+        if wanted == 0 {
+            return Ok(());
+        }
+        let samples = &self.inner.dict_samples;
+        let prefix = sample_prefix(site);
+        let mut key = prefix.clone();
+        key.extend_from_slice(hash.as_bytes());
+        samples
+            .insert(key, &[][..])
+            .map_err(|e| self.sled_error(format!("listing a dictionary sample for {site}"), e))?;
+        if samples.scan_prefix(&prefix).take(wanted).count() >= wanted {
+            self.train(site)?;
+        }
+        Ok(())
+    }
+
+    /// Trains `site`'s dictionary from its listed samples and makes it the site's.
+    fn train(&self, site: &str) -> Result<(), StoreError> {
+        let dicts = &self.inner.dicts;
+        let _one_at_a_time = dicts
+            .training
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if self.site_dictionary(site)?.is_some() {
+            return Ok(()); // another thread trained it while this one waited
+        }
+        let prefix = sample_prefix(site);
+        let mut keys = Vec::new();
+        let mut bodies = Vec::new();
+        for item in self.inner.dict_samples.scan_prefix(&prefix) {
+            let (key, _) = item
+                .map_err(|e| self.sled_error(format!("reading dictionary samples of {site}"), e))?;
+            if let Some(body) = BodyHash::from_slice(&key[prefix.len()..])
+                .map(|hash| self.body(&hash))
+                .transpose()?
+                .flatten()
+            {
+                bodies.push(body);
+            }
+            keys.push(key);
+        }
+        match zstd::dict::from_samples(&bodies, self.inner.options.dictionary_size) {
+            Ok(bytes) => {
+                let mut batch = sled::Batch::default();
+                let hash = blake3::hash(&bytes);
+                let id = read_u64(&hash.as_bytes()[..8]);
+                let key = dict_key(id);
+                let already = self
+                    .inner
+                    .meta
+                    .contains_key(key.as_bytes())
+                    .map_err(|e| self.sled_error(format!("reading {key}"), e))?;
+                if !already {
+                    batch.insert(key.as_bytes(), bytes.as_slice());
+                }
+                batch.insert(
+                    format!("{SITE_DICT_PREFIX}{site}").as_bytes(),
+                    format!("{id:016x}").as_bytes(),
+                );
+                self.inner
+                    .meta
+                    .apply_batch(batch)
+                    .map_err(|e| self.sled_error(format!("storing the dictionary of {site}"), e))?;
+                let dictionary = Arc::new(self.prepare(id, &bytes));
+                dicts
+                    .by_id
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(id, Arc::clone(&dictionary));
+                dicts
+                    .by_site
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(site.to_string(), Some(dictionary));
+                tracing::info!(site, samples = bodies.len(), dictionary = %key, "trained a compression dictionary");
+            }
+            Err(error) => {
+                // Too few or too uniform samples: keep storing without a dictionary and try
+                // again once as many new samples have come in.
+                tracing::warn!(site, samples = bodies.len(), %error, "could not train a compression dictionary; bodies stay compressed without one");
+            }
+        }
+        let mut forget = sled::Batch::default();
+        for key in keys {
+            forget.remove(key);
+        }
+        self.inner
+            .dict_samples
+            .apply_batch(forget)
+            .map_err(|e| self.sled_error(format!("clearing dictionary samples of {site}"), e))
+    }
+}
+
+fn read_u64(bytes: &[u8]) -> u64 {
+    let mut array = [0u8; 8];
+    array.copy_from_slice(&bytes[..8]);
+    u64::from_be_bytes(array)
+}

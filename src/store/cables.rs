@@ -1,0 +1,388 @@
+//! Page records and clean cables: recording a cleaned page atomically, and the queries
+//! that `status`, `reclean` and `export` need.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use url::Url;
+
+use super::records::{self, CleanOutcome, IndexEntry, PageRecord};
+use super::{Store, StoreError, trees};
+use crate::model::{Cable, CableId};
+
+/// What to do with a stored cable when its page now gives none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReplacePolicy {
+    /// Keep the previous cable: a rule that stopped matching must not lose data.
+    #[default]
+    KeepPrevious,
+    /// Delete the previous cable when the page is now rejected (`reclean --drop-rejected`).
+    DropRejected,
+}
+
+/// What [`Store::record_page`] did to the page's cable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CableChange {
+    /// The page gave its first cable.
+    New,
+    /// The page's cable differs from the stored one, which it replaced.
+    Changed {
+        /// The cable as it was.
+        previous: Cable,
+    },
+    /// The cable is the one already stored: nothing was written for it.
+    Unchanged,
+    /// The page was rejected and had no cable before.
+    Rejected,
+    /// The page was not cleaned (an index page, a failed fetch) and had no cable before.
+    NotCleaned,
+    /// The page gave no cable this time; the previous one is kept.
+    KeptPrevious,
+    /// The page was rejected and, as asked, its previous cable was deleted.
+    Dropped {
+        /// The deleted cable.
+        previous: Cable,
+    },
+}
+
+/// Counts for one site, for `status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteStats {
+    /// Page records.
+    pub pages: u64,
+    /// Stored cables.
+    pub cables: u64,
+    /// Pages whose latest cleaning was a reject.
+    pub rejected: u64,
+    /// Pages not meant to be cleaned (index pages).
+    pub not_cleaned: u64,
+    /// Pages whose fetch failed.
+    pub failed: u64,
+    /// Cables made by another rule version than the site's current one (or whose site has
+    /// no rule any more): what `reclean` would redo.
+    pub stale_cables: u64,
+}
+
+/// The key of a page and its cable: the URL without its fragment, which never reaches the
+/// server and so names no other page.
+pub(crate) fn url_key(url: &Url) -> String {
+    match url.fragment() {
+        None => url.as_str().to_string(),
+        Some(_) => {
+            let mut url = url.clone();
+            url.set_fragment(None);
+            url.into()
+        }
+    }
+}
+
+/// `<cable id>\0<url key>`: IDs are ASCII letters and digits, so `\0` ends the ID and the
+/// index sorts by ID, then URL.
+fn index_key(id: &CableId, url_key: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(id.as_str().len() + 1 + url_key.len());
+    key.extend_from_slice(id.as_str().as_bytes());
+    key.push(0);
+    key.extend_from_slice(url_key.as_bytes());
+    key
+}
+
+impl Store {
+    /// Records a page and what cleaning made of it, in one transaction: the page record, the
+    /// cable and its ID index entry are written together or not at all.
+    ///
+    /// The page's body must be stored first ([`Store::put_body`]). `cable` must be given
+    /// exactly when `page.outcome` is [`CleanOutcome::Cable`], and match it. Nothing that
+    /// is already stored as given is written again, so re-recording an unchanged page
+    /// writes nothing.
+    pub fn record_page(
+        &self,
+        page: &PageRecord,
+        cable: Option<&Cable>,
+        policy: ReplacePolicy,
+    ) -> Result<CableChange, StoreError> {
+        let key = url_key(&page.url);
+        check_consistent(page, cable)?;
+        if let Some(hash) = &page.body
+            && !self.has_body(hash)?
+        {
+            return Err(StoreError::MissingBody {
+                path: self.inner.path.clone(),
+                url: key,
+                hash: hash.to_string(),
+            });
+        }
+        let page_value = self.encode(trees::PAGES, &key, records::encode(page))?;
+        let cable_values = cable
+            .map(|cable| {
+                let index_value = IndexEntry {
+                    site: cable.site.clone(),
+                    rules: cable.rules.clone(),
+                };
+                Ok::<_, StoreError>((
+                    records::encode_compressed(cable)
+                        .map_err(|e| self.encode_error(trees::CABLES, &key, e))?,
+                    index_key(&cable.id, &key),
+                    self.encode(trees::CABLE_IDS, &key, records::encode(&index_value))?,
+                ))
+            })
+            .transpose()?;
+        let drop_rejected = policy == ReplacePolicy::DropRejected
+            && matches!(page.outcome, CleanOutcome::Rejected { .. });
+
+        let inner = &self.inner;
+        let result = (&inner.pages, &inner.cables, &inner.cable_ids).transaction(
+            |(pages, cables, cable_ids)| {
+                if pages.get(key.as_bytes())?.as_deref() != Some(page_value.as_slice()) {
+                    pages.insert(key.as_bytes(), page_value.as_slice())?;
+                }
+                let previous = match cables.get(key.as_bytes())? {
+                    None => None,
+                    Some(bytes) => Some(
+                        records::decode::<Cable>(&bytes)
+                            .map_err(|e| self.decode_error(trees::CABLES, key.as_bytes(), e))
+                            .map_err(ConflictableTransactionError::Abort)?,
+                    ),
+                };
+                let change = match (cable.zip(cable_values.as_ref()), previous) {
+                    (Some((new, _)), Some(previous)) if previous == *new => CableChange::Unchanged,
+                    (Some((new, (cable_value, new_index, index_value))), previous) => {
+                        cables.insert(key.as_bytes(), cable_value.as_slice())?;
+                        if let Some(previous) = &previous
+                            && previous.id != new.id
+                        {
+                            cable_ids.remove(index_key(&previous.id, &key))?;
+                        }
+                        cable_ids.insert(new_index.as_slice(), index_value.as_slice())?;
+                        match previous {
+                            Some(previous) => CableChange::Changed { previous },
+                            None => CableChange::New,
+                        }
+                    }
+                    (None, Some(previous)) if drop_rejected => {
+                        cables.remove(key.as_bytes())?;
+                        cable_ids.remove(index_key(&previous.id, &key))?;
+                        CableChange::Dropped { previous }
+                    }
+                    (None, Some(_)) => CableChange::KeptPrevious,
+                    (None, None) => match page.outcome {
+                        CleanOutcome::Rejected { .. } => CableChange::Rejected,
+                        _ => CableChange::NotCleaned,
+                    },
+                };
+                Ok(change)
+            },
+        );
+        result.map_err(|error| match error {
+            TransactionError::Abort(error) => error,
+            TransactionError::Storage(e) => self.sled_error(format!("recording page {key}"), e),
+        })
+    }
+
+    /// The record of a page.
+    pub fn page(&self, url: &Url) -> Result<Option<PageRecord>, StoreError> {
+        let key = url_key(url);
+        self.read_record(&self.inner.pages, trees::PAGES, key.as_bytes())
+    }
+
+    /// The cable cleaned from the page at `url`.
+    pub fn cable(&self, url: &Url) -> Result<Option<Cable>, StoreError> {
+        let key = url_key(url);
+        self.read_record(&self.inner.cables, trees::CABLES, key.as_bytes())
+    }
+
+    /// Every site's copy of cable `id`, in URL order.
+    pub fn cables_for_id(&self, id: &CableId) -> Result<Vec<Cable>, StoreError> {
+        CableIter {
+            store: self.clone(),
+            index: self.inner.cable_ids.scan_prefix(index_key(id, "")),
+            site: None,
+        }
+        .collect()
+    }
+
+    /// Every cable in cable-ID order (then URL), optionally only `site`'s: the order exports
+    /// use, the same on every run.
+    pub fn cables(&self, site: Option<&str>) -> CableIter {
+        CableIter {
+            store: self.clone(),
+            index: self.inner.cable_ids.iter(),
+            site: site.map(str::to_string),
+        }
+    }
+
+    /// Every page record in URL order, optionally only `site`'s.
+    pub fn pages(&self, site: Option<&str>) -> PageIter {
+        PageIter {
+            store: self.clone(),
+            pages: self.inner.pages.iter(),
+            site: site.map(str::to_string),
+        }
+    }
+
+    /// Counts per site for `status`. `current` maps each site to its current rule version
+    /// (`Rule::version`); cables made by any other version count as stale.
+    pub fn site_stats(
+        &self,
+        current: &HashMap<String, String>,
+    ) -> Result<BTreeMap<String, SiteStats>, StoreError> {
+        let mut stats: BTreeMap<String, SiteStats> = BTreeMap::new();
+        for page in self.pages(None) {
+            let page = page?;
+            let site = stats.entry(page.site).or_default();
+            site.pages += 1;
+            match page.outcome {
+                CleanOutcome::Cable { .. } => {}
+                CleanOutcome::Rejected { .. } => site.rejected += 1,
+                CleanOutcome::NotCleaned => site.not_cleaned += 1,
+                CleanOutcome::Failed { .. } => site.failed += 1,
+            }
+        }
+        for item in self.inner.cable_ids.iter() {
+            let (key, value) =
+                item.map_err(|e| self.sled_error("reading the cable ID index", e))?;
+            let entry: IndexEntry = records::decode(&value)
+                .map_err(|e| self.decode_error(trees::CABLE_IDS, &key, e))?;
+            let stale = current.get(&entry.site) != Some(&entry.rules);
+            let site = stats.entry(entry.site).or_default();
+            site.cables += 1;
+            site.stale_cables += u64::from(stale);
+        }
+        Ok(stats)
+    }
+
+    fn encode(
+        &self,
+        tree: &'static str,
+        key: &str,
+        encoded: Result<Vec<u8>, serde_json::Error>,
+    ) -> Result<Vec<u8>, StoreError> {
+        encoded.map_err(|e| self.encode_error(tree, key, e))
+    }
+}
+
+fn check_consistent(page: &PageRecord, cable: Option<&Cable>) -> Result<(), StoreError> {
+    let problem = match (&page.outcome, cable) {
+        (CleanOutcome::Cable { id, rules_version }, Some(cable)) => {
+            if cable.id != *id {
+                Some(format!(
+                    "the outcome names cable {id}, but the cable is {}",
+                    cable.id
+                ))
+            } else if cable.url != page.url.as_str() {
+                Some(format!("the cable was cleaned from {}", cable.url))
+            } else if cable.rules != *rules_version {
+                Some(format!(
+                    "the outcome names rules {rules_version}, but the cable was made by {}",
+                    cable.rules
+                ))
+            } else {
+                None
+            }
+        }
+        (CleanOutcome::Cable { id, .. }, None) => Some(format!(
+            "the outcome names cable {id}, but no cable was given"
+        )),
+        (_, Some(cable)) => Some(format!(
+            "cable {} was given, but the outcome says the page gave none",
+            cable.id
+        )),
+        (_, None) => None,
+    };
+    match problem {
+        Some(problem) => Err(StoreError::Inconsistent {
+            url: page.url.to_string(),
+            problem,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Cables in cable-ID order; see [`Store::cables`].
+pub struct CableIter {
+    store: Store,
+    index: sled::Iter,
+    site: Option<String>,
+}
+
+impl std::fmt::Debug for CableIter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CableIter")
+            .field("store", &self.store)
+            .field("site", &self.site)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Iterator for CableIter {
+    type Item = Result<Cable, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (key, value) = match self.index.next()? {
+                Ok(item) => item,
+                Err(e) => return Some(Err(self.store.sled_error("reading the cable ID index", e))),
+            };
+            let store = &self.store;
+            if let Some(site) = &self.site {
+                match records::decode::<IndexEntry>(&value) {
+                    Ok(entry) if entry.site != *site => continue,
+                    Ok(_) => {}
+                    Err(e) => return Some(Err(store.decode_error(trees::CABLE_IDS, &key, e))),
+                }
+            }
+            let Some(url) = key.iter().position(|&b| b == 0).map(|nul| &key[nul + 1..]) else {
+                return Some(Err(store.corrupt(
+                    trees::CABLE_IDS,
+                    super::printable_key(trees::CABLE_IDS, &key),
+                    "no NUL between cable ID and URL".to_string(),
+                )));
+            };
+            return Some(
+                match store.read_record::<Cable>(&store.inner.cables, trees::CABLES, url) {
+                    Ok(Some(cable)) => Ok(cable),
+                    Ok(None) => Err(store.corrupt(
+                        trees::CABLE_IDS,
+                        super::printable_key(trees::CABLE_IDS, &key),
+                        "the index names a cable that is not stored".to_string(),
+                    )),
+                    Err(e) => Err(e),
+                },
+            );
+        }
+    }
+}
+
+/// Page records in URL order; see [`Store::pages`].
+pub struct PageIter {
+    store: Store,
+    pages: sled::Iter,
+    site: Option<String>,
+}
+
+impl std::fmt::Debug for PageIter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageIter")
+            .field("store", &self.store)
+            .field("site", &self.site)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Iterator for PageIter {
+    type Item = Result<PageRecord, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (key, value) = match self.pages.next()? {
+                Ok(item) => item,
+                Err(e) => return Some(Err(self.store.sled_error("reading page records", e))),
+            };
+            match records::decode::<PageRecord>(&value) {
+                Ok(page) if self.site.as_ref().is_some_and(|site| *site != page.site) => continue,
+                Ok(page) => return Some(Ok(page)),
+                Err(e) => return Some(Err(self.store.decode_error(trees::PAGES, &key, e))),
+            }
+        }
+    }
+}

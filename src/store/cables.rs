@@ -7,6 +7,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use url::Url;
 
+use super::bodies::BodyHash;
 use super::records::{self, CleanOutcome, IndexEntry, PageRecord};
 use super::{Store, StoreError, trees};
 use crate::model::{Cable, CableId};
@@ -87,7 +88,104 @@ fn index_key(id: &CableId, url_key: &str) -> Vec<u8> {
     key
 }
 
+/// The first byte of a cable value compressed against its page's body.
+const CABLE_WITH_BODY: u8 = b'B';
+/// Bytes before the zstd frame in such a value: tag, body hash, JSON length.
+const CABLE_HEADER_LEN: usize = 1 + 32 + 8;
+/// No cable's JSON comes near this; a larger length in a header means it is damaged.
+const MAX_CABLE_JSON_LEN: u64 = 1 << 28;
+/// zstd level for cables. Against their page's body, level 9 stores the 2010 WikiLeaks
+/// cables in 1.8 % of the raw page bytes (3 gives 2.3 %, 19 gives 1.7 % at 3 ms a cable).
+const CABLE_ZSTD_LEVEL: i32 = 9;
+
 impl Store {
+    /// Encodes a cable record.
+    ///
+    /// A cable's text is, nearly byte for byte, a part of its page's raw body, which the
+    /// store already keeps: so the cable's JSON is zstd-compressed with that raw body as its
+    /// dictionary, and shrinks to the little that differs. The value is
+    /// `B`, the body's 32-byte hash, the JSON's length (u64 big-endian), then the zstd frame.
+    /// Bodies are never deleted, so the body a cable names stays readable. A cable given
+    /// without a body is stored as plain zstd-compressed JSON.
+    fn encode_cable(
+        &self,
+        key: &str,
+        cable: &Cable,
+        body: Option<(&BodyHash, &[u8])>,
+    ) -> Result<Vec<u8>, StoreError> {
+        let Some((hash, body)) = body else {
+            return records::encode_compressed(cable)
+                .map_err(|e| self.encode_error(trees::CABLES, key, e));
+        };
+        let json = records::encode(cable).map_err(|e| self.encode_error(trees::CABLES, key, e))?;
+        let frame = zstd::bulk::Compressor::with_dictionary(CABLE_ZSTD_LEVEL, body)
+            .and_then(|mut compressor| compressor.compress(&json))
+            .map_err(|source| StoreError::Compress {
+                len: json.len(),
+                source,
+            })?;
+        let mut value = Vec::with_capacity(CABLE_HEADER_LEN + frame.len());
+        value.push(CABLE_WITH_BODY);
+        value.extend_from_slice(hash.as_bytes());
+        value.extend_from_slice(&(json.len() as u64).to_be_bytes());
+        value.extend_from_slice(&frame);
+        Ok(value)
+    }
+
+    /// Decodes a cable value written by [`Store::encode_cable`].
+    fn decode_cable(&self, key: &[u8], value: &[u8]) -> Result<Cable, StoreError> {
+        if value.first() != Some(&CABLE_WITH_BODY) {
+            return records::decode(value).map_err(|e| self.decode_error(trees::CABLES, key, e));
+        }
+        let corrupt = |problem: String| {
+            self.corrupt(
+                trees::CABLES,
+                super::printable_key(trees::CABLES, key),
+                problem,
+            )
+        };
+        if value.len() < CABLE_HEADER_LEN {
+            return Err(corrupt(format!(
+                "header cut short at {} bytes",
+                value.len()
+            )));
+        }
+        let hash = BodyHash::from_slice(&value[1..33])
+            .ok_or_else(|| corrupt("bad body hash".to_string()))?;
+        let mut len = [0u8; 8];
+        len.copy_from_slice(&value[33..41]);
+        let len = u64::from_be_bytes(len);
+        if len > MAX_CABLE_JSON_LEN {
+            return Err(corrupt(format!("impossible record length {len}")));
+        }
+        let body = self.body(&hash)?.ok_or_else(|| {
+            corrupt(format!(
+                "it was compressed against body {hash}, which is missing"
+            ))
+        })?;
+        let json = zstd::bulk::Decompressor::with_dictionary(&body)
+            .and_then(|mut decompressor| {
+                decompressor.decompress(&value[CABLE_HEADER_LEN..], len as usize)
+            })
+            .map_err(|e| corrupt(format!("bad zstd frame: {e}")))?;
+        records::decode(&json).map_err(|e| self.decode_error(trees::CABLES, key, e))
+    }
+
+    fn read_cable(&self, key: &[u8]) -> Result<Option<Cable>, StoreError> {
+        let value = self.inner.cables.get(key).map_err(|e| {
+            self.sled_error(
+                format!(
+                    "reading cable `{}`",
+                    super::printable_key(trees::CABLES, key)
+                ),
+                e,
+            )
+        })?;
+        value
+            .map(|value| self.decode_cable(key, &value))
+            .transpose()
+    }
+
     /// Records a page and what cleaning made of it, in one transaction: the page record, the
     /// cable and its ID index entry are written together or not at all.
     ///
@@ -103,15 +201,20 @@ impl Store {
     ) -> Result<CableChange, StoreError> {
         let key = url_key(&page.url);
         check_consistent(page, cable)?;
-        if let Some(hash) = &page.body
-            && !self.has_body(hash)?
-        {
-            return Err(StoreError::MissingBody {
-                path: self.inner.path.clone(),
-                url: key,
-                hash: hash.to_string(),
-            });
-        }
+        let missing_body = |hash: &BodyHash| StoreError::MissingBody {
+            path: self.inner.path.clone(),
+            url: key.clone(),
+            hash: hash.to_string(),
+        };
+        // The cable is compressed against its page's raw body, so it needs the body's bytes;
+        // any other page only needs to know that its body is there.
+        let body = match (&page.body, cable) {
+            (Some(hash), Some(_)) => {
+                Some((hash, self.body(hash)?.ok_or_else(|| missing_body(hash))?))
+            }
+            (Some(hash), None) if !self.has_body(hash)? => return Err(missing_body(hash)),
+            _ => None,
+        };
         let page_value = self.encode(trees::PAGES, &key, records::encode(page))?;
         let cable_values = cable
             .map(|cable| {
@@ -120,8 +223,7 @@ impl Store {
                     rules: cable.rules.clone(),
                 };
                 Ok::<_, StoreError>((
-                    records::encode_compressed(cable)
-                        .map_err(|e| self.encode_error(trees::CABLES, &key, e))?,
+                    self.encode_cable(&key, cable, body.as_ref().map(|(h, b)| (*h, b.as_slice())))?,
                     index_key(&cable.id, &key),
                     self.encode(trees::CABLE_IDS, &key, records::encode(&index_value))?,
                 ))
@@ -139,8 +241,7 @@ impl Store {
                 let previous = match cables.get(key.as_bytes())? {
                     None => None,
                     Some(bytes) => Some(
-                        records::decode::<Cable>(&bytes)
-                            .map_err(|e| self.decode_error(trees::CABLES, key.as_bytes(), e))
+                        self.decode_cable(key.as_bytes(), &bytes)
                             .map_err(ConflictableTransactionError::Abort)?,
                     ),
                 };
@@ -188,7 +289,7 @@ impl Store {
     /// The cable cleaned from the page at `url`.
     pub fn cable(&self, url: &Url) -> Result<Option<Cable>, StoreError> {
         let key = url_key(url);
-        self.read_record(&self.inner.cables, trees::CABLES, key.as_bytes())
+        self.read_cable(key.as_bytes())
     }
 
     /// Every site's copy of cable `id`, in URL order.
@@ -338,17 +439,15 @@ impl Iterator for CableIter {
                     "no NUL between cable ID and URL".to_string(),
                 )));
             };
-            return Some(
-                match store.read_record::<Cable>(&store.inner.cables, trees::CABLES, url) {
-                    Ok(Some(cable)) => Ok(cable),
-                    Ok(None) => Err(store.corrupt(
-                        trees::CABLE_IDS,
-                        super::printable_key(trees::CABLE_IDS, &key),
-                        "the index names a cable that is not stored".to_string(),
-                    )),
-                    Err(e) => Err(e),
-                },
-            );
+            return Some(match store.read_cable(url) {
+                Ok(Some(cable)) => Ok(cable),
+                Ok(None) => Err(store.corrupt(
+                    trees::CABLE_IDS,
+                    super::printable_key(trees::CABLE_IDS, &key),
+                    "the index names a cable that is not stored".to_string(),
+                )),
+                Err(e) => Err(e),
+            });
         }
     }
 }

@@ -69,6 +69,13 @@ mod trees {
 }
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
+
+/// sled's log segment size. sled reclaims a segment once at most half of it is live, so
+/// small segments keep less dead data: on the 2010 WikiLeaks pages the database takes ~22 %
+/// of the raw bytes with 128 KiB segments and ~27 % with sled's default of 512 KiB.
+/// sled records the size in the database and refuses to open it with another, so changing
+/// this needs a new schema version.
+const SEGMENT_SIZE: usize = 128 * 1024;
 /// The tree sled makes in every database.
 const SLED_DEFAULT_TREE: &[u8] = b"__sled__default";
 
@@ -77,7 +84,8 @@ const SLED_DEFAULT_TREE: &[u8] = b"__sled__default";
 pub struct StoreOptions {
     /// zstd level for bodies (1–22).
     pub zstd_level: i32,
-    /// Bodies of a site to train its compression dictionary on; 0 never trains one.
+    /// Bodies of a site to train its compression dictionary on; 0 turns dictionaries off
+    /// (every body is compressed on its own).
     pub dictionary_samples: usize,
     /// The largest dictionary to train, in bytes.
     pub dictionary_size: usize,
@@ -159,6 +167,7 @@ impl Store {
             .path(path)
             .cache_capacity(options.cache_capacity)
             .mode(sled::Mode::LowSpace)
+            .segment_size(SEGMENT_SIZE)
             .open()
             .map_err(|source| {
                 if is_lock_error(&source) {

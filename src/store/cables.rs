@@ -47,6 +47,16 @@ pub enum CableChange {
     },
 }
 
+impl CableChange {
+    /// Whether this change writes to the cables.
+    fn writes_cable(&self) -> bool {
+        matches!(
+            self,
+            CableChange::New | CableChange::Changed { .. } | CableChange::Dropped { .. }
+        )
+    }
+}
+
 /// Counts for one site, for `status`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SiteStats {
@@ -201,76 +211,95 @@ impl Store {
     ) -> Result<CableChange, StoreError> {
         let key = url_key(&page.url);
         check_consistent(page, cable)?;
-        let missing_body = |hash: &BodyHash| StoreError::MissingBody {
-            path: self.inner.path.clone(),
-            url: key.clone(),
-            hash: hash.to_string(),
-        };
-        // The cable is compressed against its page's raw body, so it needs the body's bytes;
-        // any other page only needs to know that its body is there.
-        let body = match (&page.body, cable) {
-            (Some(hash), Some(_)) => {
-                Some((hash, self.body(hash)?.ok_or_else(|| missing_body(hash))?))
-            }
-            (Some(hash), None) if !self.has_body(hash)? => return Err(missing_body(hash)),
-            _ => None,
-        };
+        if let Some(hash) = &page.body
+            && !self.has_body(hash)?
+        {
+            return Err(StoreError::MissingBody {
+                path: self.inner.path.clone(),
+                url: key,
+                hash: hash.to_string(),
+            });
+        }
         let page_value = self.encode(trees::PAGES, &key, records::encode(page))?;
-        let cable_values = cable
-            .map(|cable| {
-                let index_value = IndexEntry {
-                    site: cable.site.clone(),
-                    rules: cable.rules.clone(),
-                };
-                Ok::<_, StoreError>((
-                    self.encode_cable(&key, cable, body.as_ref().map(|(h, b)| (*h, b.as_slice())))?,
-                    index_key(&cable.id, &key),
-                    self.encode(trees::CABLE_IDS, &key, records::encode(&index_value))?,
-                ))
-            })
-            .transpose()?;
         let drop_rejected = policy == ReplacePolicy::DropRejected
             && matches!(page.outcome, CleanOutcome::Rejected { .. });
+        let decide = |previous: Option<Cable>| match (cable, previous) {
+            (Some(new), Some(previous)) if previous == *new => CableChange::Unchanged,
+            (Some(_), Some(previous)) => CableChange::Changed { previous },
+            (Some(_), None) => CableChange::New,
+            (None, Some(previous)) if drop_rejected => CableChange::Dropped { previous },
+            (None, Some(_)) => CableChange::KeptPrevious,
+            (None, None) => match page.outcome {
+                CleanOutcome::Rejected { .. } => CableChange::Rejected,
+                _ => CableChange::NotCleaned,
+            },
+        };
 
+        // Decide against what is stored now, and write nothing if nothing changes: sled
+        // logs a batch marker for every transaction, even one that writes nothing.
         let inner = &self.inner;
+        let read_error = |e| self.sled_error(format!("reading page {key}"), e);
+        let stored_page = inner.pages.get(key.as_bytes()).map_err(read_error)?;
+        let stored_cable = inner.cables.get(key.as_bytes()).map_err(read_error)?;
+        let previous = stored_cable
+            .as_ref()
+            .map(|value| self.decode_cable(key.as_bytes(), value))
+            .transpose()?;
+        let planned = decide(previous);
+        let page_unchanged = stored_page.as_deref() == Some(page_value.as_slice());
+        if page_unchanged && !planned.writes_cable() {
+            return Ok(planned);
+        }
+        // Compress the cable before the transaction, which sled may run more than once.
+        let new_values = match (&planned, cable) {
+            (CableChange::New | CableChange::Changed { .. }, Some(cable)) => {
+                Some(self.cable_values(&key, cable, page)?)
+            }
+            _ => None,
+        };
+
         let result = (&inner.pages, &inner.cables, &inner.cable_ids).transaction(
             |(pages, cables, cable_ids)| {
                 if pages.get(key.as_bytes())?.as_deref() != Some(page_value.as_slice()) {
                     pages.insert(key.as_bytes(), page_value.as_slice())?;
                 }
-                let previous = match cables.get(key.as_bytes())? {
-                    None => None,
-                    Some(bytes) => Some(
-                        self.decode_cable(key.as_bytes(), &bytes)
-                            .map_err(ConflictableTransactionError::Abort)?,
-                    ),
+                // Another thread may have written the page since it was read above.
+                let now = cables.get(key.as_bytes())?;
+                let change = if now == stored_cable {
+                    planned.clone()
+                } else {
+                    let previous = now
+                        .map(|value| self.decode_cable(key.as_bytes(), &value))
+                        .transpose()
+                        .map_err(ConflictableTransactionError::Abort)?;
+                    decide(previous)
                 };
-                let change = match (cable.zip(cable_values.as_ref()), previous) {
-                    (Some((new, _)), Some(previous)) if previous == *new => CableChange::Unchanged,
-                    (Some((new, (cable_value, new_index, index_value))), previous) => {
+                match (&change, cable) {
+                    (CableChange::New | CableChange::Changed { .. }, Some(new)) => {
+                        let fresh;
+                        let (cable_value, index_value) = match &new_values {
+                            Some(values) => values,
+                            None => {
+                                fresh = self
+                                    .cable_values(&key, new, page)
+                                    .map_err(ConflictableTransactionError::Abort)?;
+                                &fresh
+                            }
+                        };
                         cables.insert(key.as_bytes(), cable_value.as_slice())?;
-                        if let Some(previous) = &previous
+                        if let CableChange::Changed { previous } = &change
                             && previous.id != new.id
                         {
                             cable_ids.remove(index_key(&previous.id, &key))?;
                         }
-                        cable_ids.insert(new_index.as_slice(), index_value.as_slice())?;
-                        match previous {
-                            Some(previous) => CableChange::Changed { previous },
-                            None => CableChange::New,
-                        }
+                        cable_ids.insert(index_key(&new.id, &key), index_value.as_slice())?;
                     }
-                    (None, Some(previous)) if drop_rejected => {
+                    (CableChange::Dropped { previous }, _) => {
                         cables.remove(key.as_bytes())?;
                         cable_ids.remove(index_key(&previous.id, &key))?;
-                        CableChange::Dropped { previous }
                     }
-                    (None, Some(_)) => CableChange::KeptPrevious,
-                    (None, None) => match page.outcome {
-                        CleanOutcome::Rejected { .. } => CableChange::Rejected,
-                        _ => CableChange::NotCleaned,
-                    },
-                };
+                    _ => {}
+                }
                 Ok(change)
             },
         );
@@ -278,6 +307,34 @@ impl Store {
             TransactionError::Abort(error) => error,
             TransactionError::Storage(e) => self.sled_error(format!("recording page {key}"), e),
         })
+    }
+
+    /// The cable's value (compressed against the page's body) and its index entry's value.
+    fn cable_values(
+        &self,
+        key: &str,
+        cable: &Cable,
+        page: &PageRecord,
+    ) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
+        let body = match &page.body {
+            Some(hash) => Some((
+                hash,
+                self.body(hash)?.ok_or_else(|| StoreError::MissingBody {
+                    path: self.inner.path.clone(),
+                    url: key.to_string(),
+                    hash: hash.to_string(),
+                })?,
+            )),
+            None => None,
+        };
+        let index_value = IndexEntry {
+            site: cable.site.clone(),
+            rules: cable.rules.clone(),
+        };
+        Ok((
+            self.encode_cable(key, cable, body.as_ref().map(|(h, b)| (*h, b.as_slice())))?,
+            self.encode(trees::CABLE_IDS, key, records::encode(&index_value))?,
+        ))
     }
 
     /// The record of a page.

@@ -40,6 +40,19 @@ pub enum StoreError {
         path: PathBuf,
     },
 
+    /// sled refused the database's own settings: it was made by another program (or with
+    /// other sled settings than cablestrip uses).
+    #[error(
+        "the database at {} was not made by cablestrip ({detail}); pass a different --db, or restore the database from a backup",
+        path.display()
+    )]
+    Incompatible {
+        /// The database folder.
+        path: PathBuf,
+        /// What sled objected to.
+        detail: String,
+    },
+
     /// A record was written by a newer cablestrip.
     #[error(
         "the record `{key}` in the `{tree}` tree of {} has record version {found}, but this cablestrip reads only up to version {supported}; upgrade cablestrip",

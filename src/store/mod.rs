@@ -174,6 +174,13 @@ impl Store {
                     StoreError::Locked {
                         path: path.to_path_buf(),
                     }
+                } else if let sled::Error::Unsupported(detail) = source {
+                    // sled checks its settings recorded in the database (segment size,
+                    // compression) against the ones asked for, and says "unsupported".
+                    StoreError::Incompatible {
+                        path: path.to_path_buf(),
+                        detail,
+                    }
                 } else {
                     StoreError::Open {
                         path: path.to_path_buf(),

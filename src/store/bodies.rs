@@ -451,19 +451,53 @@ impl Store {
             }
             keys.push(key);
         }
-        match zstd::dict::from_samples(&bodies, self.inner.options.dictionary_size) {
+        // Every fifth sample is held out to judge the trained dictionary against the one
+        // in use: a dictionary trained on too few or too alike pages can do worse than the
+        // site's first page, and then the first page stays.
+        let mut training: Vec<&[u8]> = Vec::with_capacity(bodies.len());
+        let mut held_out: Vec<&[u8]> = Vec::with_capacity(bodies.len() / 5 + 1);
+        for (i, body) in bodies.iter().enumerate() {
+            if i % 5 == 4 {
+                held_out.push(body);
+            } else {
+                training.push(body);
+            }
+        }
+        match zstd::dict::from_samples(&training, self.inner.options.dictionary_size) {
             Ok(bytes) => {
-                self.set_site_dictionary(site, &bytes)?;
-                tracing::info!(
-                    site,
-                    samples = bodies.len(),
-                    "trained a compression dictionary"
-                );
+                let trained = self.prepare(0, &bytes);
+                let current = self.site_dictionary(site)?;
+                let size_with = |dictionary: Option<&Dictionary>| {
+                    held_out.iter().try_fold(0, |sum, body| {
+                        self.compress(body, dictionary)
+                            .map(|value| sum + value.len())
+                    })
+                };
+                let (with_trained, with_current) =
+                    (size_with(Some(&trained))?, size_with(current.as_deref())?);
+                if with_trained < with_current {
+                    self.set_site_dictionary(site, &bytes)?;
+                    tracing::info!(
+                        site,
+                        samples = training.len(),
+                        with_trained,
+                        with_current,
+                        "trained a compression dictionary"
+                    );
+                } else {
+                    tracing::info!(
+                        site,
+                        samples = training.len(),
+                        with_trained,
+                        with_current,
+                        "a trained dictionary did no better; the site keeps its first page as dictionary"
+                    );
+                }
             }
             Err(error) => {
                 // Too few or too alike samples: keep the raw dictionary and try again once
                 // as many new samples have come in.
-                tracing::warn!(site, samples = bodies.len(), %error, "could not train a compression dictionary; the site keeps its first page as dictionary");
+                tracing::warn!(site, samples = training.len(), %error, "could not train a compression dictionary; the site keeps its first page as dictionary");
             }
         }
         let mut forget = sled::Batch::default();

@@ -433,21 +433,30 @@ impl Store {
             .training
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if self.site_dictionary(site)?.is_some_and(|d| d.trained) {
-            return Ok(()); // another thread trained it while this one waited
-        }
         let prefix = sample_prefix(site);
+        let samples = &self.inner.dict_samples;
+        let wanted = self.inner.options.dictionary_samples;
+        // Another thread may have trained (or tried to) while this one waited.
+        if self.site_dictionary(site)?.is_some_and(|d| d.trained)
+            || samples.scan_prefix(&prefix).take(wanted).count() < wanted
+        {
+            return Ok(());
+        }
         let mut keys = Vec::new();
         let mut bodies = Vec::new();
-        for item in self.inner.dict_samples.scan_prefix(&prefix) {
+        for item in samples.scan_prefix(&prefix) {
             let (key, _) = item
                 .map_err(|e| self.sled_error(format!("reading dictionary samples of {site}"), e))?;
-            if let Some(body) = BodyHash::from_slice(&key[prefix.len()..])
-                .map(|hash| self.body(&hash))
-                .transpose()?
-                .flatten()
-            {
-                bodies.push(body);
+            let Some(hash) = BodyHash::from_slice(&key[prefix.len()..]) else {
+                keys.push(key);
+                continue;
+            };
+            match self.body(&hash) {
+                Ok(Some(body)) => bodies.push(body),
+                Ok(None) => {}
+                // A damaged sample is reported when its page is read; training goes on
+                // without it rather than failing the put that triggered it.
+                Err(error) => tracing::warn!(site, %error, "skipping a dictionary sample"),
             }
             keys.push(key);
         }

@@ -116,8 +116,9 @@ impl Frontier {
         Ok(batch)
     }
 
-    /// Takes the oldest `max` entries out of the queue. Another thread popping at the same
-    /// time gets other entries.
+    /// Takes the oldest `max` entries out of the queue. No entry is taken twice: when
+    /// threads pop at the same time, each gets only the entries it removed, so a call can
+    /// return fewer than `max` (even none) while others remain queued.
     pub fn pop(&self, max: usize) -> Result<Vec<Queued>, StoreError> {
         let mut taken = Vec::new();
         for queued in self.peek(max)? {

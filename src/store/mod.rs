@@ -6,7 +6,7 @@
 //!
 //! | tree            | key                          | value                                   |
 //! |-----------------|------------------------------|-----------------------------------------|
-//! | `meta`          | `schema_version`, `dict/…`, `site-dict/…` | decimal text; dictionaries ([`bodies`](self::bodies)) |
+//! | `meta`          | `schema_version`, `dict/…`, `site-dict/…` | decimal text; zstd dictionaries (see the bodies module) |
 //! | `bodies`        | blake3 of the raw body (32 bytes) | codec header + zstd frame, write-once |
 //! | `dict_samples`  | `<site>\0<body hash>`        | empty: bodies to train `site`'s dictionary on |
 //! | `pages`         | canonical URL                | [`PageRecord`], JSON                    |
@@ -16,7 +16,8 @@
 //! | `frontier_urls` | canonical URL                | queue position, u64 big-endian          |
 //! | `runs`          | run id, u64 big-endian       | [`RunRecord`], JSON                     |
 //!
-//! Every JSON record sits in an envelope with its record version ([`records`]).
+//! Every JSON record sits in an envelope `{"v": <record version>, "r": …}` (see the
+//! records module, which also says why JSON).
 //!
 //! # Durability
 //!

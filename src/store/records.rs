@@ -6,8 +6,8 @@
 //! it is self-describing, so a field added later (with `#[serde(default)]`) still reads old
 //! records and a damaged record fails loudly instead of decoding into wrong values, which a
 //! positional format such as bincode cannot promise; and a record dumped from sled can be
-//! read by a person. Cable records, which carry the whole cable text, are zstd-compressed
-//! JSON (see [`encode_compressed`]).
+//! read by a person. Cable records, which carry the whole cable text, are compressed: see
+//! `Store::encode_cable` in the cables module.
 
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;

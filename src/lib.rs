@@ -7,4 +7,5 @@ pub mod eval;
 pub mod fixtures;
 pub mod model;
 pub mod rules;
+pub mod store;
 pub mod verify;

@@ -1,0 +1,544 @@
+//! Page records and clean cables: recording a cleaned page atomically, and the queries
+//! that `status`, `reclean` and `export` need.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use url::Url;
+
+use super::bodies::BodyHash;
+use super::records::{self, CleanOutcome, IndexEntry, PageRecord};
+use super::{Store, StoreError, trees};
+use crate::model::{Cable, CableId};
+
+/// What to do with a stored cable when its page now gives none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReplacePolicy {
+    /// Keep the previous cable: a rule that stopped matching must not lose data.
+    #[default]
+    KeepPrevious,
+    /// Delete the previous cable when the page is now rejected (`reclean --drop-rejected`).
+    DropRejected,
+}
+
+/// What [`Store::record_page`] did to the page's cable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CableChange {
+    /// The page gave its first cable.
+    New,
+    /// The page's cable differs from the stored one, which it replaced.
+    Changed {
+        /// The cable as it was.
+        previous: Cable,
+    },
+    /// The cable is the one already stored: nothing was written for it.
+    Unchanged,
+    /// The page was rejected and had no cable before.
+    Rejected,
+    /// The page was not cleaned (an index page, a failed fetch) and had no cable before.
+    NotCleaned,
+    /// The page gave no cable this time; the previous one is kept.
+    KeptPrevious,
+    /// The page was rejected and, as asked, its previous cable was deleted.
+    Dropped {
+        /// The deleted cable.
+        previous: Cable,
+    },
+}
+
+impl CableChange {
+    /// Whether this change writes to the cables.
+    fn writes_cable(&self) -> bool {
+        matches!(
+            self,
+            CableChange::New | CableChange::Changed { .. } | CableChange::Dropped { .. }
+        )
+    }
+}
+
+/// Counts for one site, for `status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteStats {
+    /// Page records.
+    pub pages: u64,
+    /// Stored cables.
+    pub cables: u64,
+    /// Pages whose latest cleaning was a reject.
+    pub rejected: u64,
+    /// Pages not meant to be cleaned (index pages).
+    pub not_cleaned: u64,
+    /// Pages whose fetch failed.
+    pub failed: u64,
+    /// Cables made by another rule version than the site's current one (or whose site has
+    /// no rule any more): what `reclean` would redo.
+    pub stale_cables: u64,
+}
+
+/// The key of a page and its cable: the URL without its fragment, which never reaches the
+/// server and so names no other page.
+pub(crate) fn url_key(url: &Url) -> String {
+    match url.fragment() {
+        None => url.as_str().to_string(),
+        Some(_) => {
+            let mut url = url.clone();
+            url.set_fragment(None);
+            url.into()
+        }
+    }
+}
+
+/// `<cable id>\0<url key>`: IDs are ASCII letters and digits, so `\0` ends the ID and the
+/// index sorts by ID, then URL.
+fn index_key(id: &CableId, url_key: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(id.as_str().len() + 1 + url_key.len());
+    key.extend_from_slice(id.as_str().as_bytes());
+    key.push(0);
+    key.extend_from_slice(url_key.as_bytes());
+    key
+}
+
+/// The first byte of a cable value compressed against its page's body.
+const CABLE_WITH_BODY: u8 = b'B';
+/// Bytes before the zstd frame in such a value: tag, body hash, JSON length.
+const CABLE_HEADER_LEN: usize = 1 + 32 + 8;
+/// No cable's JSON comes near this; a larger length in a header means it is damaged.
+const MAX_CABLE_JSON_LEN: u64 = 1 << 28;
+/// zstd level for cables. Against their page's body, level 9 stores the 2010 WikiLeaks
+/// cables in 1.8 % of the raw page bytes (3 gives 2.3 %, 19 gives 1.7 % at 3 ms a cable).
+const CABLE_ZSTD_LEVEL: i32 = 9;
+
+impl Store {
+    /// Encodes a cable record.
+    ///
+    /// A cable's text is, nearly byte for byte, a part of its page's raw body, which the
+    /// store already keeps: so the cable's JSON is zstd-compressed with that raw body as its
+    /// dictionary, and shrinks to the little that differs. The value is
+    /// `B`, the body's 32-byte hash, the JSON's length (u64 big-endian), then the zstd frame.
+    /// Bodies are never deleted, so the body a cable names stays readable. A cable given
+    /// without a body is stored as plain zstd-compressed JSON.
+    fn encode_cable(
+        &self,
+        key: &str,
+        cable: &Cable,
+        body: Option<(&BodyHash, &[u8])>,
+    ) -> Result<Vec<u8>, StoreError> {
+        let Some((hash, body)) = body else {
+            return records::encode_compressed(cable)
+                .map_err(|e| self.encode_error(trees::CABLES, key, e));
+        };
+        let json = records::encode(cable).map_err(|e| self.encode_error(trees::CABLES, key, e))?;
+        let frame = zstd::bulk::Compressor::with_dictionary(CABLE_ZSTD_LEVEL, body)
+            .and_then(|mut compressor| compressor.compress(&json))
+            .map_err(|source| StoreError::Compress {
+                len: json.len(),
+                source,
+            })?;
+        let mut value = Vec::with_capacity(CABLE_HEADER_LEN + frame.len());
+        value.push(CABLE_WITH_BODY);
+        value.extend_from_slice(hash.as_bytes());
+        value.extend_from_slice(&(json.len() as u64).to_be_bytes());
+        value.extend_from_slice(&frame);
+        Ok(value)
+    }
+
+    /// Decodes a cable value written by [`Store::encode_cable`].
+    fn decode_cable(&self, key: &[u8], value: &[u8]) -> Result<Cable, StoreError> {
+        if value.first() != Some(&CABLE_WITH_BODY) {
+            return records::decode(value).map_err(|e| self.decode_error(trees::CABLES, key, e));
+        }
+        let corrupt = |problem: String| {
+            self.corrupt(
+                trees::CABLES,
+                super::printable_key(trees::CABLES, key),
+                problem,
+            )
+        };
+        if value.len() < CABLE_HEADER_LEN {
+            return Err(corrupt(format!(
+                "header cut short at {} bytes",
+                value.len()
+            )));
+        }
+        let hash = BodyHash::from_slice(&value[1..33])
+            .ok_or_else(|| corrupt("bad body hash".to_string()))?;
+        let mut len = [0u8; 8];
+        len.copy_from_slice(&value[33..41]);
+        let len = u64::from_be_bytes(len);
+        if len > MAX_CABLE_JSON_LEN {
+            return Err(corrupt(format!("impossible record length {len}")));
+        }
+        let body = self.body(&hash)?.ok_or_else(|| {
+            corrupt(format!(
+                "it was compressed against body {hash}, which is missing"
+            ))
+        })?;
+        let json = zstd::bulk::Decompressor::with_dictionary(&body)
+            .and_then(|mut decompressor| {
+                decompressor.decompress(&value[CABLE_HEADER_LEN..], len as usize)
+            })
+            .map_err(|e| corrupt(format!("bad zstd frame: {e}")))?;
+        records::decode(&json).map_err(|e| self.decode_error(trees::CABLES, key, e))
+    }
+
+    fn read_cable(&self, key: &[u8]) -> Result<Option<Cable>, StoreError> {
+        let value = self.inner.cables.get(key).map_err(|e| {
+            self.sled_error(
+                format!(
+                    "reading cable `{}`",
+                    super::printable_key(trees::CABLES, key)
+                ),
+                e,
+            )
+        })?;
+        value
+            .map(|value| self.decode_cable(key, &value))
+            .transpose()
+    }
+
+    /// Records a page and what cleaning made of it, in one transaction: the page record, the
+    /// cable and its ID index entry are written together or not at all.
+    ///
+    /// The page's body must be stored first ([`Store::put_body`]). `cable` must be given
+    /// exactly when `page.outcome` is [`CleanOutcome::Cable`], and match it. Nothing that
+    /// is already stored as given is written again, so re-recording an unchanged page
+    /// writes nothing.
+    pub fn record_page(
+        &self,
+        page: &PageRecord,
+        cable: Option<&Cable>,
+        policy: ReplacePolicy,
+    ) -> Result<CableChange, StoreError> {
+        let key = url_key(&page.url);
+        check_consistent(page, cable)?;
+        if let Some(hash) = &page.body
+            && !self.has_body(hash)?
+        {
+            return Err(StoreError::MissingBody {
+                path: self.inner.path.clone(),
+                url: key,
+                hash: hash.to_string(),
+            });
+        }
+        let page_value = self.encode(trees::PAGES, &key, records::encode(page))?;
+        let drop_rejected = policy == ReplacePolicy::DropRejected
+            && matches!(page.outcome, CleanOutcome::Rejected { .. });
+        let decide = |previous: Option<Cable>| match (cable, previous) {
+            (Some(new), Some(previous)) if previous == *new => CableChange::Unchanged,
+            (Some(_), Some(previous)) => CableChange::Changed { previous },
+            (Some(_), None) => CableChange::New,
+            (None, Some(previous)) if drop_rejected => CableChange::Dropped { previous },
+            (None, Some(_)) => CableChange::KeptPrevious,
+            (None, None) => match page.outcome {
+                CleanOutcome::Rejected { .. } => CableChange::Rejected,
+                _ => CableChange::NotCleaned,
+            },
+        };
+
+        // Decide against what is stored now, and write nothing if nothing changes: sled
+        // logs a batch marker for every transaction, even one that writes nothing.
+        let inner = &self.inner;
+        let read_error = |e| self.sled_error(format!("reading page {key}"), e);
+        let stored_page = inner.pages.get(key.as_bytes()).map_err(read_error)?;
+        let stored_cable = inner.cables.get(key.as_bytes()).map_err(read_error)?;
+        let previous = stored_cable
+            .as_ref()
+            .map(|value| self.decode_cable(key.as_bytes(), value))
+            .transpose()?;
+        let planned = decide(previous);
+        let page_unchanged = stored_page.as_deref() == Some(page_value.as_slice());
+        if page_unchanged && !planned.writes_cable() {
+            return Ok(planned);
+        }
+        // Compress the cable before the transaction, which sled may run more than once.
+        let new_values = match (&planned, cable) {
+            (CableChange::New | CableChange::Changed { .. }, Some(cable)) => {
+                Some(self.cable_values(&key, cable, page)?)
+            }
+            _ => None,
+        };
+
+        let result = (&inner.pages, &inner.cables, &inner.cable_ids).transaction(
+            |(pages, cables, cable_ids)| {
+                if pages.get(key.as_bytes())?.as_deref() != Some(page_value.as_slice()) {
+                    pages.insert(key.as_bytes(), page_value.as_slice())?;
+                }
+                // Another thread may have written the page since it was read above.
+                let now = cables.get(key.as_bytes())?;
+                let change = if now == stored_cable {
+                    planned.clone()
+                } else {
+                    let previous = now
+                        .map(|value| self.decode_cable(key.as_bytes(), &value))
+                        .transpose()
+                        .map_err(ConflictableTransactionError::Abort)?;
+                    decide(previous)
+                };
+                match (&change, cable) {
+                    (CableChange::New | CableChange::Changed { .. }, Some(new)) => {
+                        let fresh;
+                        let (cable_value, index_value) = match &new_values {
+                            Some(values) => values,
+                            None => {
+                                fresh = self
+                                    .cable_values(&key, new, page)
+                                    .map_err(ConflictableTransactionError::Abort)?;
+                                &fresh
+                            }
+                        };
+                        cables.insert(key.as_bytes(), cable_value.as_slice())?;
+                        if let CableChange::Changed { previous } = &change
+                            && previous.id != new.id
+                        {
+                            cable_ids.remove(index_key(&previous.id, &key))?;
+                        }
+                        cable_ids.insert(index_key(&new.id, &key), index_value.as_slice())?;
+                    }
+                    (CableChange::Dropped { previous }, _) => {
+                        cables.remove(key.as_bytes())?;
+                        cable_ids.remove(index_key(&previous.id, &key))?;
+                    }
+                    _ => {}
+                }
+                Ok(change)
+            },
+        );
+        result.map_err(|error| match error {
+            TransactionError::Abort(error) => error,
+            TransactionError::Storage(e) => self.sled_error(format!("recording page {key}"), e),
+        })
+    }
+
+    /// The cable's value (compressed against the page's body) and its index entry's value.
+    fn cable_values(
+        &self,
+        key: &str,
+        cable: &Cable,
+        page: &PageRecord,
+    ) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
+        let body = match &page.body {
+            Some(hash) => Some((
+                hash,
+                self.body(hash)?.ok_or_else(|| StoreError::MissingBody {
+                    path: self.inner.path.clone(),
+                    url: key.to_string(),
+                    hash: hash.to_string(),
+                })?,
+            )),
+            None => None,
+        };
+        let index_value = IndexEntry {
+            site: cable.site.clone(),
+            rules: cable.rules.clone(),
+        };
+        Ok((
+            self.encode_cable(key, cable, body.as_ref().map(|(h, b)| (*h, b.as_slice())))?,
+            self.encode(trees::CABLE_IDS, key, records::encode(&index_value))?,
+        ))
+    }
+
+    /// The record of a page.
+    pub fn page(&self, url: &Url) -> Result<Option<PageRecord>, StoreError> {
+        let key = url_key(url);
+        self.read_record(&self.inner.pages, trees::PAGES, key.as_bytes())
+    }
+
+    /// The cable cleaned from the page at `url`.
+    pub fn cable(&self, url: &Url) -> Result<Option<Cable>, StoreError> {
+        let key = url_key(url);
+        self.read_cable(key.as_bytes())
+    }
+
+    /// Every site's copy of cable `id`, in URL order.
+    pub fn cables_for_id(&self, id: &CableId) -> Result<Vec<Cable>, StoreError> {
+        CableIter {
+            store: self.clone(),
+            index: self.inner.cable_ids.scan_prefix(index_key(id, "")),
+            site: None,
+        }
+        .collect()
+    }
+
+    /// Every cable in cable-ID order (then URL), optionally only `site`'s: the order exports
+    /// use, the same on every run.
+    pub fn cables(&self, site: Option<&str>) -> CableIter {
+        CableIter {
+            store: self.clone(),
+            index: self.inner.cable_ids.iter(),
+            site: site.map(str::to_string),
+        }
+    }
+
+    /// Every page record in URL order, optionally only `site`'s.
+    pub fn pages(&self, site: Option<&str>) -> PageIter {
+        PageIter {
+            store: self.clone(),
+            pages: self.inner.pages.iter(),
+            site: site.map(str::to_string),
+        }
+    }
+
+    /// Counts per site for `status`. `current` maps each site to its current rule version
+    /// (`Rule::version`); cables made by any other version count as stale.
+    pub fn site_stats(
+        &self,
+        current: &HashMap<String, String>,
+    ) -> Result<BTreeMap<String, SiteStats>, StoreError> {
+        let mut stats: BTreeMap<String, SiteStats> = BTreeMap::new();
+        for page in self.pages(None) {
+            let page = page?;
+            let site = stats.entry(page.site).or_default();
+            site.pages += 1;
+            match page.outcome {
+                CleanOutcome::Cable { .. } => {}
+                CleanOutcome::Rejected { .. } => site.rejected += 1,
+                CleanOutcome::NotCleaned => site.not_cleaned += 1,
+                CleanOutcome::Failed { .. } => site.failed += 1,
+            }
+        }
+        for item in self.inner.cable_ids.iter() {
+            let (key, value) =
+                item.map_err(|e| self.sled_error("reading the cable ID index", e))?;
+            let entry: IndexEntry = records::decode(&value)
+                .map_err(|e| self.decode_error(trees::CABLE_IDS, &key, e))?;
+            let stale = current.get(&entry.site) != Some(&entry.rules);
+            let site = stats.entry(entry.site).or_default();
+            site.cables += 1;
+            site.stale_cables += u64::from(stale);
+        }
+        Ok(stats)
+    }
+
+    fn encode(
+        &self,
+        tree: &'static str,
+        key: &str,
+        encoded: Result<Vec<u8>, serde_json::Error>,
+    ) -> Result<Vec<u8>, StoreError> {
+        encoded.map_err(|e| self.encode_error(tree, key, e))
+    }
+}
+
+fn check_consistent(page: &PageRecord, cable: Option<&Cable>) -> Result<(), StoreError> {
+    let problem = match (&page.outcome, cable) {
+        (CleanOutcome::Cable { id, rules_version }, Some(cable)) => {
+            if cable.id != *id {
+                Some(format!(
+                    "the outcome names cable {id}, but the cable is {}",
+                    cable.id
+                ))
+            } else if cable.url != page.url.as_str() {
+                Some(format!("the cable was cleaned from {}", cable.url))
+            } else if cable.rules != *rules_version {
+                Some(format!(
+                    "the outcome names rules {rules_version}, but the cable was made by {}",
+                    cable.rules
+                ))
+            } else {
+                None
+            }
+        }
+        (CleanOutcome::Cable { id, .. }, None) => Some(format!(
+            "the outcome names cable {id}, but no cable was given"
+        )),
+        (_, Some(cable)) => Some(format!(
+            "cable {} was given, but the outcome says the page gave none",
+            cable.id
+        )),
+        (_, None) => None,
+    };
+    match problem {
+        Some(problem) => Err(StoreError::Inconsistent {
+            url: page.url.to_string(),
+            problem,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Cables in cable-ID order; see [`Store::cables`].
+pub struct CableIter {
+    store: Store,
+    index: sled::Iter,
+    site: Option<String>,
+}
+
+impl std::fmt::Debug for CableIter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CableIter")
+            .field("store", &self.store)
+            .field("site", &self.site)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Iterator for CableIter {
+    type Item = Result<Cable, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (key, value) = match self.index.next()? {
+                Ok(item) => item,
+                Err(e) => return Some(Err(self.store.sled_error("reading the cable ID index", e))),
+            };
+            let store = &self.store;
+            if let Some(site) = &self.site {
+                match records::decode::<IndexEntry>(&value) {
+                    Ok(entry) if entry.site != *site => continue,
+                    Ok(_) => {}
+                    Err(e) => return Some(Err(store.decode_error(trees::CABLE_IDS, &key, e))),
+                }
+            }
+            let Some(url) = key.iter().position(|&b| b == 0).map(|nul| &key[nul + 1..]) else {
+                return Some(Err(store.corrupt(
+                    trees::CABLE_IDS,
+                    super::printable_key(trees::CABLE_IDS, &key),
+                    "no NUL between cable ID and URL".to_string(),
+                )));
+            };
+            return Some(match store.read_cable(url) {
+                Ok(Some(cable)) => Ok(cable),
+                Ok(None) => Err(store.corrupt(
+                    trees::CABLE_IDS,
+                    super::printable_key(trees::CABLE_IDS, &key),
+                    "the index names a cable that is not stored".to_string(),
+                )),
+                Err(e) => Err(e),
+            });
+        }
+    }
+}
+
+/// Page records in URL order; see [`Store::pages`].
+pub struct PageIter {
+    store: Store,
+    pages: sled::Iter,
+    site: Option<String>,
+}
+
+impl std::fmt::Debug for PageIter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageIter")
+            .field("store", &self.store)
+            .field("site", &self.site)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Iterator for PageIter {
+    type Item = Result<PageRecord, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (key, value) = match self.pages.next()? {
+                Ok(item) => item,
+                Err(e) => return Some(Err(self.store.sled_error("reading page records", e))),
+            };
+            match records::decode::<PageRecord>(&value) {
+                Ok(page) if self.site.as_ref().is_some_and(|site| *site != page.site) => continue,
+                Ok(page) => return Some(Ok(page)),
+                Err(e) => return Some(Err(self.store.decode_error(trees::PAGES, &key, e))),
+            }
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! The crawl frontier, a durable first-in first-out queue of URLs that holds each URL at
+//! most once, and the log of runs.
+//!
+//! The queue itself is the `frontier` tree, keyed by a position from sled's monotonic id
+//! generator (so iteration order is queue order, across restarts too); `frontier_urls`
+//! maps each queued URL to its position, which is what makes pushes dedupe. The two trees
+//! change together in one transaction. What was fetched "this run" is the crawler's
+//! business: the queue only forgets a URL when told to.
+
+use std::sync::atomic::Ordering;
+
+use jiff::Timestamp;
+use sled::Transactional;
+use sled::transaction::TransactionError;
+use url::Url;
+
+use super::cables::url_key;
+use super::records::{self, FrontierEntry, Queued, RunRecord};
+use super::{Store, StoreError, trees};
+
+/// The crawl frontier of a store; get it with [`Store::frontier`]. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Frontier {
+    store: Store,
+}
+
+impl Store {
+    /// The crawl frontier.
+    pub fn frontier(&self) -> Frontier {
+        Frontier {
+            store: self.clone(),
+        }
+    }
+}
+
+impl Frontier {
+    /// Queues `entry` at the back unless its URL is already queued; returns whether it was
+    /// queued now.
+    pub fn push(&self, entry: &FrontierEntry) -> Result<bool, StoreError> {
+        let store = &self.store;
+        let inner = &store.inner;
+        let key = url_key(&entry.url);
+        if self.contains_key(&key)? {
+            return Ok(false);
+        }
+        let value =
+            records::encode(entry).map_err(|e| store.encode_error(trees::FRONTIER, &key, e))?;
+        let seq = inner
+            .db
+            .generate_id()
+            .map_err(|e| store.sled_error("numbering a frontier entry", e))?
+            .to_be_bytes();
+        let queued = (&inner.frontier, &inner.frontier_urls)
+            .transaction(|(frontier, urls)| {
+                if urls.get(key.as_bytes())?.is_some() {
+                    return Ok(false);
+                }
+                urls.insert(key.as_bytes(), &seq[..])?;
+                frontier.insert(&seq[..], value.as_slice())?;
+                Ok(true)
+            })
+            .map_err(|e| self.transaction_error(e, format!("queueing {key}")))?;
+        if queued {
+            inner.frontier_len.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(queued)
+    }
+
+    /// Puts `entry` at the back of the queue whether or not its URL is queued (replacing
+    /// the queued copy): for a retry with `attempts` raised.
+    pub fn requeue(&self, entry: &FrontierEntry) -> Result<(), StoreError> {
+        let store = &self.store;
+        let inner = &store.inner;
+        let key = url_key(&entry.url);
+        let value =
+            records::encode(entry).map_err(|e| store.encode_error(trees::FRONTIER, &key, e))?;
+        let seq = inner
+            .db
+            .generate_id()
+            .map_err(|e| store.sled_error("numbering a frontier entry", e))?
+            .to_be_bytes();
+        let replaced = (&inner.frontier, &inner.frontier_urls)
+            .transaction(|(frontier, urls)| {
+                let old = urls.insert(key.as_bytes(), &seq[..])?;
+                if let Some(old) = &old {
+                    frontier.remove(old)?;
+                }
+                frontier.insert(&seq[..], value.as_slice())?;
+                Ok(old.is_some())
+            })
+            .map_err(|e| self.transaction_error(e, format!("requeueing {key}")))?;
+        if !replaced {
+            inner.frontier_len.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// The oldest `max` entries, left in the queue: remove each with [`Frontier::remove`]
+    /// once it is done, so that a crash before then fetches it again.
+    pub fn peek(&self, max: usize) -> Result<Vec<Queued>, StoreError> {
+        let store = &self.store;
+        let mut batch = Vec::with_capacity(max.min(1024));
+        for item in store.inner.frontier.iter().take(max) {
+            let (key, value) = item.map_err(|e| store.sled_error("reading the frontier", e))?;
+            let entry = records::decode(&value)
+                .map_err(|e| store.decode_error(trees::FRONTIER, &key, e))?;
+            let seq = seq_of(&key).ok_or_else(|| {
+                store.corrupt(
+                    trees::FRONTIER,
+                    super::printable_key(trees::FRONTIER, &key),
+                    "a queue position is 8 bytes".to_string(),
+                )
+            })?;
+            batch.push(Queued { seq, entry });
+        }
+        Ok(batch)
+    }
+
+    /// Takes the oldest `max` entries out of the queue. No entry is taken twice: when
+    /// threads pop at the same time, each gets only the entries it removed, so a call can
+    /// return fewer than `max` (even none) while others remain queued.
+    pub fn pop(&self, max: usize) -> Result<Vec<Queued>, StoreError> {
+        let mut taken = Vec::new();
+        for queued in self.peek(max)? {
+            if self.remove_at(queued.seq, &url_key(&queued.entry.url))? {
+                taken.push(queued);
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Removes `url` from the queue; returns whether it was queued.
+    pub fn remove(&self, url: &Url) -> Result<bool, StoreError> {
+        let key = url_key(url);
+        let Some(seq) = self
+            .store
+            .inner
+            .frontier_urls
+            .get(key.as_bytes())
+            .map_err(|e| {
+                self.store
+                    .sled_error(format!("looking up {key} in the frontier"), e)
+            })?
+        else {
+            return Ok(false);
+        };
+        let seq = seq_of(&seq).ok_or_else(|| {
+            self.store.corrupt(
+                trees::FRONTIER_URLS,
+                key.clone(),
+                "a queue position is 8 bytes".to_string(),
+            )
+        })?;
+        self.remove_at(seq, &key)
+    }
+
+    /// Whether `url` is queued.
+    pub fn contains(&self, url: &Url) -> Result<bool, StoreError> {
+        self.contains_key(&url_key(url))
+    }
+
+    /// Entries in the queue.
+    pub fn len(&self) -> u64 {
+        self.store.inner.frontier_len.load(Ordering::Relaxed)
+    }
+
+    /// Whether the queue is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn contains_key(&self, key: &str) -> Result<bool, StoreError> {
+        self.store
+            .inner
+            .frontier_urls
+            .contains_key(key.as_bytes())
+            .map_err(|e| {
+                self.store
+                    .sled_error(format!("looking up {key} in the frontier"), e)
+            })
+    }
+
+    /// Removes the entry at `seq` (URL key `key`) if it is still there.
+    fn remove_at(&self, seq: u64, key: &str) -> Result<bool, StoreError> {
+        let inner = &self.store.inner;
+        let seq = seq.to_be_bytes();
+        let removed = (&inner.frontier, &inner.frontier_urls)
+            .transaction(|(frontier, urls)| {
+                if frontier.remove(&seq[..])?.is_none() {
+                    return Ok(false);
+                }
+                // Only forget the URL if it still points here (not at a requeued copy).
+                if urls.get(key.as_bytes())?.as_deref() == Some(&seq[..]) {
+                    urls.remove(key.as_bytes())?;
+                }
+                Ok(true)
+            })
+            .map_err(|e| self.transaction_error(e, format!("removing {key} from the frontier")))?;
+        if removed {
+            inner.frontier_len.fetch_sub(1, Ordering::Relaxed);
+        }
+        Ok(removed)
+    }
+
+    fn transaction_error(&self, error: TransactionError<StoreError>, action: String) -> StoreError {
+        match error {
+            TransactionError::Abort(error) => error,
+            TransactionError::Storage(e) => self.store.sled_error(action, e),
+        }
+    }
+}
+
+fn seq_of(bytes: &[u8]) -> Option<u64> {
+    bytes.try_into().ok().map(u64::from_be_bytes)
+}
+
+impl Store {
+    /// Starts a run of `command` and records it; the run's id grows with every run.
+    pub fn begin_run(&self, command: &str) -> Result<RunRecord, StoreError> {
+        let id = self
+            .inner
+            .db
+            .generate_id()
+            .map_err(|e| self.sled_error("numbering a run", e))?;
+        let run = RunRecord {
+            id,
+            command: command.to_string(),
+            started: Timestamp::now(),
+            finished: None,
+            summary: None,
+        };
+        self.write_run(&run)?;
+        Ok(run)
+    }
+
+    /// Marks run `id` finished now, with its summary (JSON text).
+    pub fn finish_run(&self, id: u64, summary_json: &str) -> Result<RunRecord, StoreError> {
+        let mut run = self.run(id)?.ok_or_else(|| StoreError::UnknownRun {
+            path: self.inner.path.clone(),
+            id,
+        })?;
+        run.finished = Some(Timestamp::now());
+        run.summary = Some(summary_json.to_string());
+        self.write_run(&run)?;
+        Ok(run)
+    }
+
+    /// The run with id `id`.
+    pub fn run(&self, id: u64) -> Result<Option<RunRecord>, StoreError> {
+        self.read_record(&self.inner.runs, trees::RUNS, &id.to_be_bytes())
+    }
+
+    /// The latest run of any command, finished or not.
+    pub fn last_run(&self) -> Result<Option<RunRecord>, StoreError> {
+        self.last_run_where(|_| true)
+    }
+
+    /// The latest run of `command`, finished or not.
+    pub fn last_run_of(&self, command: &str) -> Result<Option<RunRecord>, StoreError> {
+        self.last_run_where(|run| run.command == command)
+    }
+
+    fn last_run_where(
+        &self,
+        wanted: impl Fn(&RunRecord) -> bool,
+    ) -> Result<Option<RunRecord>, StoreError> {
+        for item in self.inner.runs.iter().rev() {
+            let (key, value) = item.map_err(|e| self.sled_error("reading the run log", e))?;
+            let run: RunRecord =
+                records::decode(&value).map_err(|e| self.decode_error(trees::RUNS, &key, e))?;
+            if wanted(&run) {
+                return Ok(Some(run));
+            }
+        }
+        Ok(None)
+    }
+
+    fn write_run(&self, run: &RunRecord) -> Result<(), StoreError> {
+        let value = records::encode(run)
+            .map_err(|e| self.encode_error(trees::RUNS, &run.id.to_string(), e))?;
+        self.inner
+            .runs
+            .insert(run.id.to_be_bytes(), value)
+            .map_err(|e| self.sled_error(format!("writing run {}", run.id), e))?;
+        Ok(())
+    }
+}

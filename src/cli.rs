@@ -5,10 +5,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// Where the store lives when neither --db nor CABLESTRIP_DB says.
+pub const DEFAULT_DB: &str = "cablestrip.db";
+
 /// Builds a clean corpus of the US diplomatic cables from the sites that republished them.
 #[derive(Debug, Parser)]
 #[command(name = "cablestrip", version, about, propagate_version = true)]
 pub struct Cli {
+    /// The cable store (a sled database folder), created when missing.
+    #[arg(long, global = true, env = "CABLESTRIP_DB", value_name = "PATH", default_value = DEFAULT_DB)]
+    pub db: PathBuf,
     /// Folder of selector rule files (default: ./selectors if present, else the built-in rules).
     #[arg(long, global = true, env = "CABLESTRIP_SELECTORS", value_name = "DIR")]
     pub selectors: Option<PathBuf>,
@@ -30,6 +36,16 @@ pub enum Command {
     Rules(RulesCommand),
     /// Clean every page of a local mirror and score it against a truth file.
     Eval(EvalArgs),
+    /// What the store holds, per site: pages, cables, rejects, stale cables; size; last run.
+    Status(StatusArgs),
+}
+
+/// `cablestrip status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// A machine-readable summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `cablestrip clean`.

@@ -6,6 +6,7 @@ pub mod crawl;
 pub mod eval;
 pub mod fixtures;
 pub mod model;
+pub mod pipeline;
 pub mod rules;
 pub mod store;
 pub mod verify;

@@ -58,7 +58,7 @@ impl CableChange {
 }
 
 /// Counts for one site, for `status`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SiteStats {
     /// Page records.
     pub pages: u64,

@@ -1,0 +1,163 @@
+//! `cablestrip clean`: saved pages → cables, without a store.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use url::Url;
+
+use cablestrip::clean;
+use cablestrip::model::Page;
+use cablestrip::rules::{Rule, RuleSet, UrlKind};
+
+use super::Failure;
+use crate::cli::CleanArgs;
+
+pub fn run(rules: &RuleSet, args: &CleanArgs) -> Result<ExitCode, Failure> {
+    let explicit_url = args
+        .url
+        .as_deref()
+        .map(|u| Url::parse(u).with_context(|| format!("--url `{u}` is not a URL; fix: give the full address, such as https://cablegate.wikileaks.org/cable/2008/12/08BEIJING4687.html")))
+        .transpose()
+        .map_err(Failure::input)?;
+    let site_rule = args
+        .site
+        .as_deref()
+        .map(|s| rules.require(s))
+        .transpose()
+        .map_err(Failure::input)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut rejected = 0;
+    for file in &args.files {
+        let bytes = std::fs::read(file)
+            .with_context(|| format!("cannot read {}", file.display()))
+            .map_err(Failure::input)?;
+        let (url, rule) = match (&explicit_url, site_rule) {
+            (Some(url), Some(rule)) => (url.clone(), rule),
+            (Some(url), None) => {
+                let rule = rules.rule_for_url(url).ok_or_else(|| {
+                    Failure::input(anyhow!(
+                        "no rule file covers the host of --url {url}; fix: pass --site SITE as well (sites: {})",
+                        rules.site_names().join(", ")
+                    ))
+                })?;
+                (url.clone(), rule)
+            }
+            (None, Some(rule)) => (url_from_path(file, rule).unwrap_or_else(|| fallback_url(file, rule)), rule),
+            (None, None) => guess_site(file, rules).ok_or_else(|| {
+                Failure::input(anyhow!(
+                    "cannot tell which site {} was saved from; fix: pass --url URL or --site SITE (sites: {})",
+                    file.display(),
+                    rules.site_names().join(", ")
+                ))
+            })?,
+        };
+        let page = Page {
+            content_type: args.content_type.clone(),
+            ..Page::from_bytes(url.clone(), bytes)
+        };
+        let outcome = clean::clean_with(&page, rule);
+        if outcome.is_err() {
+            rejected += 1;
+        }
+        print_clean_outcome(&mut out, file, &url, &outcome, args.json).map_err(Failure::input)?;
+    }
+    Ok(if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_clean_outcome(
+    out: &mut impl Write,
+    file: &Path,
+    url: &Url,
+    outcome: &Result<cablestrip::model::Cable, clean::Reject>,
+    json: bool,
+) -> anyhow::Result<()> {
+    match (outcome, json) {
+        (Ok(cable), true) => writeln!(out, "{}", serde_json::to_string(cable)?)?,
+        (Err(reject), true) => writeln!(
+            out,
+            "{}",
+            serde_json::json!({"url": url.as_str(), "reject": reject.kind(), "reason": reject.to_string()})
+        )?,
+        (Ok(cable), false) => {
+            writeln!(
+                out,
+                "== {} → {} ({})",
+                file.display(),
+                cable.id,
+                cable.rules
+            )?;
+            for (label, value) in [
+                ("title", &cable.title),
+                ("subject", &cable.subject),
+                ("created", &cable.created),
+                ("classification", &cable.classification),
+                ("origin", &cable.origin),
+            ] {
+                if let Some(value) = value {
+                    writeln!(out, "{label}: {value}")?;
+                }
+            }
+            if !cable.tags.is_empty() {
+                writeln!(out, "tags: {}", cable.tags.join(", "))?;
+            }
+            if let Some(header) = &cable.header {
+                writeln!(out, "\n{header}")?;
+            }
+            writeln!(out, "\n{}\n", cable.body)?;
+        }
+        (Err(reject), false) => writeln!(
+            out,
+            "== {} rejected ({}): {reject}",
+            file.display(),
+            reject.kind()
+        )?,
+    }
+    Ok(())
+}
+
+/// The URL a saved file had on `rule`'s site: the shortest tail of its path that the rule
+/// classes as a cable or index page.
+fn url_from_path(file: &Path, rule: &Rule) -> Option<Url> {
+    let parts: Vec<String> = file
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    (0..parts.len()).rev().find_map(|start| {
+        let url = Url::parse(&format!(
+            "https://{}/{}",
+            rule.primary_host(),
+            parts[start..].join("/")
+        ))
+        .ok()?;
+        (rule.classify(&url) != UrlKind::Other).then_some(url)
+    })
+}
+
+fn fallback_url(file: &Path, rule: &Rule) -> Url {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Url::parse(&format!("https://{}/", rule.primary_host()))
+        .and_then(|base| base.join(&name))
+        .unwrap_or_else(|_| Url::parse("https://invalid.invalid/").expect("a constant URL parses"))
+}
+
+fn guess_site<'r>(file: &Path, rules: &'r RuleSet) -> Option<(Url, &'r Rule)> {
+    let mut found = rules
+        .rules()
+        .iter()
+        .filter_map(|rule| url_from_path(file, rule).map(|url| (url, rule)));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}

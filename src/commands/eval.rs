@@ -1,0 +1,110 @@
+//! `cablestrip eval`: a mirror cleaned and scored against its truth file.
+
+use std::process::ExitCode;
+
+use anyhow::anyhow;
+
+use cablestrip::eval;
+use cablestrip::rules::RuleSet;
+
+use super::Failure;
+use crate::cli::EvalArgs;
+
+pub fn run(rules: &RuleSet, args: &EvalArgs) -> Result<ExitCode, Failure> {
+    let rule = rules.require(&args.site).map_err(Failure::input)?;
+    if let Some(share) = args.min_exact
+        && !(0.0..=1.0).contains(&share)
+    {
+        return Err(Failure::input(anyhow!(
+            "--min-exact {share} is not a share; fix: give a number from 0 to 1, such as 0.995"
+        )));
+    }
+    let truth = eval::read_truth(&args.truth).map_err(Failure::input)?;
+    let started = std::time::Instant::now();
+    let report = eval::evaluate(rule, &args.dir, &truth).map_err(Failure::input)?;
+    let seconds = started.elapsed().as_secs_f64();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(Failure::input)?
+        );
+    } else {
+        print_eval(&report, args.show, seconds);
+    }
+    let below_bar = args.min_exact.is_some_and(|bar| report.exact_share < bar);
+    let broken = !report.with_chrome.is_empty() || report.cables_from_non_cable_pages > 0;
+    if below_bar {
+        eprintln!(
+            "eval: {:.2} % exact is under the bar of {:.2} %",
+            report.exact_share * 100.0,
+            args.min_exact.unwrap_or_default() * 100.0
+        );
+    }
+    if broken {
+        eprintln!(
+            "eval: chrome in {} outputs, {} cables from non-cable pages",
+            report.with_chrome.len(),
+            report.cables_from_non_cable_pages
+        );
+    }
+    Ok(if below_bar || (args.min_exact.is_some() && broken) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_eval(report: &eval::EvalReport, show: usize, seconds: f64) {
+    println!("site            {} ({})", report.site, report.rules);
+    println!(
+        "pages           {} ({} cable pages), cleaned in {seconds:.2} s",
+        report.pages, report.cable_pages
+    );
+    println!("cables          {}", report.cables);
+    println!(
+        "rejects         {}",
+        report
+            .rejects
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!(
+        "non-cable pages that became cables  {}",
+        report.cables_from_non_cable_pages
+    );
+    println!(
+        "truth           {} ({} missing)",
+        report.truth,
+        report.missing.len()
+    );
+    println!(
+        "exact           {} = {:.2} % (header {}, body {})",
+        report.exact,
+        report.exact_share * 100.0,
+        report.header_exact,
+        report.body_exact
+    );
+    println!(
+        "tokens          precision {:.4}, recall {:.4}, F1 {:.4}",
+        report.precision, report.recall, report.f1
+    );
+    println!("with chrome     {}", report.with_chrome.len());
+    println!(
+        "full subject    {} of {} bodies with a SUBJECT: line",
+        report.subject_full, report.with_subject_line
+    );
+    for mismatch in report.mismatches.iter().take(show) {
+        match &mismatch.first_difference {
+            Some((line, truth, ours)) => println!(
+                "  {} {} line {line}:\n    truth: {truth:?}\n    ours:  {ours:?}",
+                mismatch.id, mismatch.part
+            ),
+            None => println!("  {} {}", mismatch.id, mismatch.part),
+        }
+    }
+    for id in report.missing.iter().take(show) {
+        println!("  missing {id}");
+    }
+}

@@ -1,0 +1,99 @@
+//! What each command does at the terminal: resolve its inputs, call the library, print
+//! the outcome (text, or JSON with --json) and choose the exit status. One file per
+//! command; this one dispatches and holds what they share.
+
+mod clean;
+mod eval;
+mod rules;
+mod status;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use cablestrip::rules::RuleSet;
+use cablestrip::store::{Store, StoreError};
+
+use crate::cli::{Cli, Command, RulesCommand};
+
+/// A command that could not finish, with the exit status that says why.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+impl Failure {
+    /// Bad input: flags, rule files, files to read (exit 2).
+    pub fn input(error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            code: 2,
+            error: error.into(),
+        }
+    }
+
+    /// The store could not be opened or used (exit 3).
+    pub fn store(error: StoreError) -> Failure {
+        Failure {
+            code: 3,
+            error: error.into(),
+        }
+    }
+
+    /// The exit status for this failure.
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(self.code)
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if f.alternate() {
+            write!(f, "{:#}", self.error)
+        } else {
+            write!(f, "{}", self.error)
+        }
+    }
+}
+
+/// Sends `tracing` output to stderr; `-v` for info, `-vv` for debug, `RUST_LOG` overrides.
+pub fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+/// Runs the command the arguments name.
+pub fn run(args: Cli) -> Result<ExitCode, Failure> {
+    let rules = load_rules(args.selectors.as_deref()).map_err(Failure::input)?;
+    match args.command {
+        Command::Clean(clean_args) => clean::run(&rules, &clean_args),
+        Command::Rules(RulesCommand::Check) => rules::run_check(&rules),
+        Command::Rules(RulesCommand::Test(test_args)) => rules::run_test(&rules, &test_args),
+        Command::Eval(eval_args) => eval::run(&rules, &eval_args),
+        Command::Status(status_args) => status::run(&rules, &open_store(&args.db)?, &status_args),
+    }
+}
+
+/// The rule files: `--selectors DIR`, else `./selectors` when it exists, else the copies
+/// built into the binary.
+pub fn load_rules(selectors: Option<&Path>) -> anyhow::Result<RuleSet> {
+    match selectors {
+        Some(dir) => Ok(RuleSet::load_dir(dir)?),
+        None if Path::new("selectors").is_dir() => Ok(RuleSet::load_dir(Path::new("selectors"))?),
+        None => Ok(RuleSet::builtin()?),
+    }
+}
+
+/// Opens the store at `path`, creating it when missing; its errors exit with status 3.
+pub fn open_store(path: &Path) -> Result<Store, Failure> {
+    Store::open(path).map_err(Failure::store)
+}

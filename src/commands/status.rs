@@ -1,0 +1,95 @@
+//! `cablestrip status`: what the store holds, per site, and how the last run went.
+
+use std::collections::{BTreeMap, HashMap};
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use cablestrip::rules::RuleSet;
+use cablestrip::store::{SiteStats, Store};
+
+use super::Failure;
+use crate::cli::StatusArgs;
+
+#[derive(Serialize)]
+struct Status {
+    db: String,
+    size_on_disk: u64,
+    bodies: usize,
+    sites: BTreeMap<String, SiteStats>,
+    last_run: Option<LastRun>,
+}
+
+#[derive(Serialize)]
+struct LastRun {
+    id: u64,
+    command: String,
+    started: String,
+    finished: Option<String>,
+    summary: Option<serde_json::Value>,
+}
+
+pub fn run(rules: &RuleSet, store: &Store, args: &StatusArgs) -> Result<ExitCode, Failure> {
+    let current: HashMap<String, String> = rules
+        .rules()
+        .iter()
+        .map(|r| (r.name.clone(), r.version.clone()))
+        .collect();
+    let sites = store.site_stats(&current).map_err(Failure::store)?;
+    let last_run = store
+        .last_run()
+        .map_err(Failure::store)?
+        .map(|run| LastRun {
+            id: run.id,
+            command: run.command,
+            started: run.started.to_string(),
+            finished: run.finished.map(|t| t.to_string()),
+            summary: run.summary.and_then(|s| serde_json::from_str(&s).ok()),
+        });
+    let status = Status {
+        db: store.path().display().to_string(),
+        size_on_disk: store.size_on_disk().map_err(Failure::store)?,
+        bodies: store.body_count(),
+        sites,
+        last_run,
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&status).map_err(Failure::input)?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "store        {} ({:.1} MB on disk, {} raw bodies)",
+        status.db,
+        status.size_on_disk as f64 / 1e6,
+        status.bodies
+    );
+    println!(
+        "{:<26} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "site", "pages", "cables", "rejects", "index", "failed", "stale"
+    );
+    for (site, s) in &status.sites {
+        println!(
+            "{site:<26} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+            s.pages, s.cables, s.rejected, s.not_cleaned, s.failed, s.stale_cables
+        );
+    }
+    if status.sites.is_empty() {
+        println!("(empty: fill it with `cablestrip crawl` or `cablestrip ingest DIR --site SITE`)");
+    }
+    match &status.last_run {
+        Some(run) => println!(
+            "last run     #{} {} started {}, {}",
+            run.id,
+            run.command,
+            run.started,
+            run.finished
+                .as_deref()
+                .map_or_else(|| "did not finish".to_string(), |f| format!("finished {f}"))
+        ),
+        None => println!("last run     none"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -38,6 +38,20 @@ pub enum Command {
     Eval(EvalArgs),
     /// What the store holds, per site: pages, cables, rejects, stale cables; size; last run.
     Status(StatusArgs),
+    /// Compare the copies of each cable that several sites hold, and report the text only
+    /// one site has (runs at the start or end of a body are likely leaked chrome).
+    Verify(VerifyArgs),
+}
+
+/// `cablestrip verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The whole report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// How many differing cables to list (all with --json).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub show: usize,
 }
 
 /// `cablestrip status`.

@@ -15,6 +15,7 @@ use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 
 use crate::model::Cable;
+use crate::store::{Store, StoreError};
 
 /// How long one pairwise diff may take before it settles for a coarser answer.
 const DIFF_DEADLINE: Duration = Duration::from_secs(2);
@@ -138,6 +139,23 @@ impl VerifyReport {
             only_in,
         });
     }
+}
+
+/// Cross-checks every cable that two or more sites hold in `store`.
+pub fn verify_store(store: &Store) -> Result<VerifyReport, StoreError> {
+    let mut report = VerifyReport::default();
+    let mut group: Vec<Cable> = Vec::new();
+    // Cables come in ID order, so the copies of one cable are neighbours.
+    for cable in store.cables(None) {
+        let cable = cable?;
+        if group.first().is_some_and(|first| first.id != cable.id) {
+            report.add(&group);
+            group.clear();
+        }
+        group.push(cable);
+    }
+    report.add(&group);
+    Ok(report)
 }
 
 /// One word of a normalised body and the body line it came from.

@@ -6,6 +6,7 @@ mod clean;
 mod eval;
 mod rules;
 mod status;
+mod verify;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -80,6 +81,7 @@ pub fn run(args: Cli) -> Result<ExitCode, Failure> {
         Command::Rules(RulesCommand::Test(test_args)) => rules::run_test(&rules, &test_args),
         Command::Eval(eval_args) => eval::run(&rules, &eval_args),
         Command::Status(status_args) => status::run(&rules, &open_store(&args.db)?, &status_args),
+        Command::Verify(verify_args) => verify::run(&open_store(&args.db)?, &verify_args),
     }
 }
 

@@ -18,6 +18,8 @@ struct Status {
     bodies: usize,
     sites: BTreeMap<String, SiteStats>,
     last_run: Option<LastRun>,
+    /// The last `verify`'s counts: cables held by several sites, how many agree, per site.
+    last_verify: Option<LastRun>,
 }
 
 #[derive(Serialize)]
@@ -36,22 +38,25 @@ pub fn run(rules: &RuleSet, store: &Store, args: &StatusArgs) -> Result<ExitCode
         .map(|r| (r.name.clone(), r.version.clone()))
         .collect();
     let sites = store.site_stats(&current).map_err(Failure::store)?;
-    let last_run = store
-        .last_run()
+    let last = |run: cablestrip::store::RunRecord| LastRun {
+        id: run.id,
+        command: run.command,
+        started: run.started.to_string(),
+        finished: run.finished.map(|t| t.to_string()),
+        summary: run.summary.and_then(|s| serde_json::from_str(&s).ok()),
+    };
+    let last_run = store.last_run().map_err(Failure::store)?.map(last);
+    let last_verify = store
+        .last_run_of("verify")
         .map_err(Failure::store)?
-        .map(|run| LastRun {
-            id: run.id,
-            command: run.command,
-            started: run.started.to_string(),
-            finished: run.finished.map(|t| t.to_string()),
-            summary: run.summary.and_then(|s| serde_json::from_str(&s).ok()),
-        });
+        .map(last);
     let status = Status {
         db: store.path().display().to_string(),
         size_on_disk: store.size_on_disk().map_err(Failure::store)?,
         bodies: store.body_count(),
         sites,
         last_run,
+        last_verify,
     };
     if args.json {
         println!(
@@ -90,6 +95,19 @@ pub fn run(rules: &RuleSet, store: &Store, args: &StatusArgs) -> Result<ExitCode
                 .map_or_else(|| "did not finish".to_string(), |f| format!("finished {f}"))
         ),
         None => println!("last run     none"),
+    }
+    match status
+        .last_verify
+        .as_ref()
+        .and_then(|run| run.summary.as_ref())
+    {
+        Some(summary) => println!(
+            "cross-check  {} cables held by several sites, {} agree (cablestrip verify, run #{})",
+            summary["cables_compared"],
+            summary["cables_agreeing"],
+            status.last_verify.as_ref().map_or(0, |run| run.id)
+        ),
+        None => println!("cross-check  not run yet (cablestrip verify)"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,120 @@
+//! Cross-checking: a store holding one cable from two sites agrees when both rules are
+//! sound, and names exactly the leaking site and lines when one rule lets chrome through.
+
+use std::path::Path;
+
+use cablestrip::model::Page;
+use cablestrip::pipeline::{Arrival, store_page};
+use cablestrip::rules::RuleSet;
+use cablestrip::store::{ReplacePolicy, Store};
+use cablestrip::verify::{Position, verify_store};
+use url::Url;
+
+fn project() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The cablegate fixture's cable as cablegatesearch.net would show it: pre-line divs, `¶N.`
+/// permalinks, and reader comments inside the body's container.
+fn cablegatesearch_page(header: &str, body: &str) -> String {
+    let paragraphs: Vec<String> = body
+        .lines()
+        .map(|line| {
+            let escaped = escape(line);
+            match line.split_once(". ") {
+                Some((number, _))
+                    if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    format!("<a class=\"para\" href=\"#para{number}\">¶</a>{escaped}")
+                }
+                _ => escaped,
+            }
+        })
+        .collect();
+    format!(
+        "<html><head><meta charset=\"utf-8\"><title>x</title></head><body><div id=\"main\">\n<h1>A CABLE</h1>\n\
+         <div id=\"cable-header\">{}</div>\n<div class=\"cable-body\">{}\n\
+         <div class=\"comments\"><p>Reader comment: a fine cable.</p></div></div></div></body></html>",
+        escape(header),
+        paragraphs.join("\n")
+    )
+}
+
+fn store_both(selectors: &Path, db: &Path) -> Store {
+    let rules = RuleSet::load_dir(selectors).expect("rules load");
+    let store = Store::open(db).expect("store opens");
+    let fixtures = project().join("fixtures/cablegate.wikileaks.org");
+    let read = |name: &str| std::fs::read_to_string(fixtures.join(name)).expect("fixture");
+    let pages = [
+        (
+            "https://cablegate.wikileaks.org/cable/2009/03/09VALLETTA123.html",
+            std::fs::read(fixtures.join("standard.html")).expect("fixture"),
+        ),
+        (
+            "https://www.cablegatesearch.net/cable.php?id=09VALLETTA123",
+            cablegatesearch_page(&read("standard.header.txt"), &read("standard.body.txt"))
+                .into_bytes(),
+        ),
+    ];
+    for (url, bytes) in pages {
+        let url = Url::parse(url).expect("url");
+        let rule = rules.rule_for_url(&url).expect("a rule covers the host");
+        let arrival = Arrival {
+            page: Page::from_bytes(url, bytes),
+            etag: None,
+            last_modified: None,
+            fetched_at: jiff::Timestamp::UNIX_EPOCH,
+        };
+        let stored =
+            store_page(&store, rule, &arrival, ReplacePolicy::KeepPrevious).expect("stored");
+        assert!(stored.reject.is_none(), "{:?}", stored.reject);
+    }
+    store
+}
+
+#[test]
+fn two_sound_sites_agree_on_a_cable() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let store = store_both(&project().join("selectors"), &temp.path().join("db"));
+    let report = verify_store(&store).expect("verify");
+    assert_eq!(report.cables_compared, 1);
+    assert_eq!(report.cables_agreeing, 1, "{:#?}", report.findings);
+}
+
+#[test]
+fn a_leaking_rule_is_named_with_exactly_its_lines() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let selectors = temp.path().join("selectors");
+    std::fs::create_dir(&selectors).expect("mkdir");
+    for entry in std::fs::read_dir(project().join("selectors")).expect("selectors") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&path, selectors.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let leaking = selectors.join("www.cablegatesearch.net.toml");
+    let text = std::fs::read_to_string(&leaking).expect("rule");
+    let without_comments = text.replace(", \".comments\"", "");
+    assert_ne!(text, without_comments, "the rule drops .comments");
+    std::fs::write(&leaking, without_comments).expect("write");
+
+    let store = store_both(&selectors, &temp.path().join("db"));
+    let report = verify_store(&store).expect("verify");
+    assert_eq!(report.cables_compared, 1);
+    assert_eq!(report.findings.len(), 1);
+    let runs = &report.findings[0].only_in;
+    assert_eq!(runs.len(), 1, "{runs:#?}");
+    assert_eq!(runs[0].site, "www.cablegatesearch.net");
+    assert_eq!(runs[0].position, Position::End);
+    assert_eq!(runs[0].lines, ["Reader comment: a fine cable."]);
+    assert_eq!(
+        report.sites["cablegate.wikileaks.org"].cables_with_own_text,
+        0
+    );
+}

@@ -4,6 +4,7 @@
 
 pub mod cable;
 pub mod decode;
+pub mod guard;
 pub mod posts;
 pub mod repair;
 pub mod text;
@@ -49,6 +50,14 @@ pub enum Reject {
         /// What is missing.
         reason: String,
     },
+    /// The page nests deeper than any real page: parsing it would take minutes.
+    #[error(
+        "the page nests elements more than {limit} deep (a hostile or broken page); it is not parsed"
+    )]
+    TooDeep {
+        /// The nesting allowed.
+        limit: usize,
+    },
     /// Neither the URL, the page nor the text gives a cable ID.
     #[error("no cable ID in the URL, the page or the text{}", found.as_ref().map(|f| format!(" (found `{f}`, which is not an ID)")).unwrap_or_default())]
     NoCableId {
@@ -59,13 +68,14 @@ pub enum Reject {
 
 impl Reject {
     /// A short stable name for counting and JSON: `no-rule`, `not-a-cable-page`,
-    /// `body-not-found`, `not-a-cable`, `no-cable-id`.
+    /// `body-not-found`, `not-a-cable`, `too-deep`, `no-cable-id`.
     pub fn kind(&self) -> &'static str {
         match self {
             Reject::NoRule { .. } => "no-rule",
             Reject::NotACablePage { .. } => "not-a-cable-page",
             Reject::BodyNotFound { .. } => "body-not-found",
             Reject::NotACable { .. } => "not-a-cable",
+            Reject::TooDeep { .. } => "too-deep",
             Reject::NoCableId { .. } => "no-cable-id",
         }
     }
@@ -95,6 +105,11 @@ pub fn clean_with(page: &Page, rule: &Rule) -> Result<Cable, Reject> {
     } else {
         std::borrow::Cow::Borrowed(decoded.text.as_ref())
     };
+    if guard::nesting_estimate(&html, guard::MAX_NESTING) > guard::MAX_NESTING {
+        return Err(Reject::TooDeep {
+            limit: guard::MAX_NESTING,
+        });
+    }
     let document = Html::parse_document(&html);
     let extractor = Extractor {
         document: &document,

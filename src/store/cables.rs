@@ -303,10 +303,12 @@ impl Store {
                 Ok(change)
             },
         );
-        result.map_err(|error| match error {
+        let change = result.map_err(|error| match error {
             TransactionError::Abort(error) => error,
             TransactionError::Storage(e) => self.sled_error(format!("recording page {key}"), e),
-        })
+        })?;
+        self.count_content_write();
+        Ok(change)
     }
 
     /// The cable's value (compressed against the page's body) and its index entry's value.

@@ -2,18 +2,21 @@
 //! each file on its URL on the site → the same page → clean → store path as the crawler
 //! ([`pipeline::store_page`]), on every core.
 //!
-//! A file's URL is the shortest tail of its path under the folder that the site's rule
-//! classes as a cable or index page, so a mirror saved with or without its host folder
-//! (`cablegate.wikileaks.org/cable/…` or `cable/…`) maps alike. Saved names of pages with
-//! a query are read as wget writes them: `cable.php?id=X`, `cable.php@id=X`
+//! A file's URL is its path under the mirror's root. The root is found, not assumed: it is
+//! the folder (the given folder itself, wget's or HTTrack's host folder, a torrent's top
+//! folder) under which the site's rule knows the paths of the most files; for a file under
+//! several candidate roots, the one that maps the most files wins. So a mirror maps alike
+//! whether it is given with or without its host folder, and a file whose path the rule
+//! does not know at its root (an article's `articles/2010/index.html`, a style sheet) is
+//! skipped rather than read as another page (`/index.html`). Saved names of pages with a
+//! query are read as wget writes them: `cable.php?id=X`, `cable.php@id=X`
 //! (`--restrict-file-names=windows`) and either with `.html` added (`--adjust-extension`).
-//! Files that map to no page of the site (styles, images, articles) are skipped.
 //!
 //! A file's modification time is its `fetched_at`, and a page already stored with the same
 //! body and cleaned by the current rule is left alone, so re-ingesting an unchanged mirror
 //! writes nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 
@@ -93,20 +96,27 @@ pub fn base_url(rule: &Rule, given: Option<&str>) -> Result<Url, IngestError> {
 }
 
 /// The URL a saved file had on `rule`'s site, from its path components (outermost first):
-/// the shortest tail that the rule classes as a cable or index page, or `None`.
+/// the shortest tail that the rule classes as a cable or index page, or `None`. For a lone
+/// file, whose mirror root is unknown (`cablestrip clean --site`).
 pub fn url_for_parts(parts: &[&str], rule: &Rule, base: &Url) -> Option<Url> {
-    (0..parts.len()).rev().find_map(|start| {
-        let (name, folders) = parts[start..].split_last()?;
-        saved_name_readings(name).into_iter().find_map(|name| {
-            let mut tail = String::new();
-            for folder in folders {
-                tail.push_str(&escape_path_text(folder));
-                tail.push('/');
-            }
-            tail.push_str(&name);
-            let url = Url::parse(&format!("{base}{tail}")).ok()?;
-            (rule.classify(&url) != UrlKind::Other).then_some(url)
-        })
+    (0..parts.len())
+        .rev()
+        .find_map(|start| tail_url(&parts[start..], rule, base))
+}
+
+/// The URL of the path `tail` (folders, then the saved file name) on the site, if the rule
+/// classes it as a cable or index page.
+fn tail_url(tail: &[&str], rule: &Rule, base: &Url) -> Option<Url> {
+    let (name, folders) = tail.split_last()?;
+    saved_name_readings(name).into_iter().find_map(|name| {
+        let mut text = String::new();
+        for folder in folders {
+            text.push_str(&escape_path_text(folder));
+            text.push('/');
+        }
+        text.push_str(&name);
+        let url = Url::parse(&format!("{base}{text}")).ok()?;
+        (rule.classify(&url) != UrlKind::Other).then_some(url)
     })
 }
 
@@ -191,7 +201,17 @@ pub struct Plan {
     pub duplicates: Vec<MirrorFile>,
 }
 
-/// Walks the mirror at `dir` and maps each file to its URL on `rule`'s site.
+/// A file found in the mirror, with the URLs it would have from each candidate root.
+struct Walked {
+    path: PathBuf,
+    /// Path components under the mirror folder.
+    parts: Vec<String>,
+    /// `(k, url)`: the URL of the file's path without its first `k` components.
+    readings: Vec<(usize, Url)>,
+}
+
+/// Walks the mirror at `dir` and maps each file to its URL on `rule`'s site (see the
+/// module's documentation for how its root is found).
 pub fn plan(dir: &Path, rule: &Rule, base: &Url) -> Result<Plan, IngestError> {
     let metadata = std::fs::metadata(dir).map_err(|source| IngestError::Dir {
         path: dir.to_path_buf(),
@@ -203,8 +223,7 @@ pub fn plan(dir: &Path, rule: &Rule, base: &Url) -> Result<Plan, IngestError> {
             source: std::io::Error::other("it is a file, not a folder"),
         });
     }
-    let mut plan = Plan::default();
-    let mut first_for_url: HashMap<Url, usize> = HashMap::new();
+    let mut walked = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|error| IngestError::Dir {
             path: error.path().unwrap_or(dir).to_path_buf(),
@@ -213,22 +232,57 @@ pub fn plan(dir: &Path, rule: &Rule, base: &Url) -> Result<Plan, IngestError> {
         if !entry.file_type().is_file() {
             continue;
         }
-        plan.seen += 1;
         let path = entry.path();
-        let relative = path.strip_prefix(dir).unwrap_or(path);
-        let Some(url) = url_for_file(relative, rule, base) else {
+        let parts = normal_parts(path.strip_prefix(dir).unwrap_or(path));
+        let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+        let readings = (0..refs.len())
+            .filter_map(|k| tail_url(&refs[k..], rule, base).map(|url| (k, url)))
+            .collect();
+        walked.push(Walked {
+            path: path.to_path_buf(),
+            parts,
+            readings,
+        });
+    }
+
+    // Each reading is a vote for its root: the folder whose paths are the site's paths.
+    let mut votes: HashMap<&[String], usize> = HashMap::new();
+    for file in &walked {
+        for (k, _) in &file.readings {
+            *votes.entry(&file.parts[..*k]).or_insert(0) += 1;
+        }
+    }
+    let mut plan = Plan {
+        seen: walked.len(),
+        ..Plan::default()
+    };
+    let mut first_for_url: HashSet<Url> = HashSet::new();
+    for file in &walked {
+        // The file's root: of the folders it lies in, the one with the most votes (the
+        // outermost on a tie).
+        let root = (0..file.parts.len())
+            .map(|k| (votes.get(&file.parts[..k]).copied().unwrap_or(0), k))
+            .filter(|(votes, _)| *votes > 0)
+            .max_by_key(|&(votes, k)| (votes, std::cmp::Reverse(k)))
+            .map(|(_, k)| k);
+        let url = root.and_then(|root| {
+            file.readings
+                .iter()
+                .find(|(k, _)| *k == root)
+                .map(|(_, url)| url.clone())
+        });
+        let Some(url) = url else {
             plan.skipped += 1;
             continue;
         };
-        let file = MirrorFile {
-            path: path.to_path_buf(),
+        let mapped = MirrorFile {
+            path: file.path.clone(),
             url,
         };
-        if first_for_url.contains_key(&file.url) {
-            plan.duplicates.push(file);
+        if first_for_url.insert(mapped.url.clone()) {
+            plan.files.push(mapped);
         } else {
-            first_for_url.insert(file.url.clone(), plan.files.len());
-            plan.files.push(file);
+            plan.duplicates.push(mapped);
         }
     }
     Ok(plan)
@@ -510,6 +564,70 @@ mod tests {
         assert_eq!(
             map(&rules, site, "cable%2F2010%2F02%2F10MOSCOW228.html"),
             None
+        );
+    }
+
+    fn planned(files: &[&str], site: &str) -> Plan {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for file in files {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, "<html></html>").expect("write");
+        }
+        let rules = rules();
+        let rule = rules.rule(site).expect("site");
+        plan(dir.path(), rule, &base_url(rule, None).expect("base")).expect("plan")
+    }
+
+    fn paths(plan: &Plan) -> Vec<String> {
+        plan.files
+            .iter()
+            .map(|f| f.url.path().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_mirror_root_is_where_most_paths_are_the_sites() {
+        let site = "cablegate.wikileaks.org";
+        let files = [
+            "articles/2010/index.html",
+            "cable/2010/02/10MOSCOW228.html",
+            "cable/2010/02/10MOSCOW229.html",
+            "index.html",
+            "reldate/2010-12-01_0.html",
+            "static/css/main.css",
+        ];
+        let plan = planned(&files, site);
+        assert_eq!(
+            paths(&plan),
+            [
+                "/cable/2010/02/10MOSCOW228.html",
+                "/cable/2010/02/10MOSCOW229.html",
+                "/index.html",
+                "/reldate/2010-12-01_0.html"
+            ],
+            "an article folder's index.html is not the site's /index.html"
+        );
+        assert_eq!((plan.seen, plan.skipped), (6, 2));
+        assert!(plan.duplicates.is_empty());
+
+        // The same mirror in wget's host folder, beside HTTrack's own index page.
+        let hosted: Vec<String> = files.iter().map(|f| format!("{site}/{f}")).collect();
+        let mut with_index: Vec<&str> = hosted.iter().map(String::as_str).collect();
+        with_index.push("index.html");
+        let plan = planned(&with_index, site);
+        assert_eq!(plan.files.len(), 4);
+        assert!(
+            plan.files
+                .iter()
+                .all(|f| f.path.to_string_lossy().contains(&format!("/{site}/"))),
+            "{:?}",
+            plan.files
+        );
+        assert_eq!(
+            plan.duplicates.len(),
+            1,
+            "the top index.html is also /index.html"
         );
     }
 

@@ -252,19 +252,17 @@ fn reclean_page(
         content_type: record.content_type.clone(),
         body,
     };
+    let previous = store.cable_with_body(&record.url, hash, &page.body)?;
     let (outcome, cable, _reject) = pipeline::clean_page(&page, rule);
-    let updated = PageRecord {
-        outcome: outcome.clone(),
-        ..record.clone()
-    };
-    let change = if options.dry_run {
-        would_change(
-            store.cable(&record.url)?,
-            cable.as_ref(),
-            &outcome,
-            options.policy,
-        )
+    let change = if options.dry_run || (outcome == record.outcome && cable == previous) {
+        // Nothing to write (the usual case with unchanged rules): record_page would find
+        // the same and write nothing, but only after reading the page and cable again.
+        would_change(previous, cable.as_ref(), &outcome, options.policy)
     } else {
+        let updated = PageRecord {
+            outcome: outcome.clone(),
+            ..record.clone()
+        };
         store.record_page(&updated, cable.as_ref(), options.policy)?
     };
     Ok(Outcome::Cleaned(Box::new(Cleaned {

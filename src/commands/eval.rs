@@ -38,7 +38,7 @@ pub fn run(rules: &RuleSet, args: &EvalArgs, db: &Path) -> Result<ExitCode, Fail
             serde_json::to_string_pretty(&report).map_err(Failure::input)?
         );
     } else {
-        print_eval(&report, args.show, seconds);
+        print_eval(&report, args.show, seconds, args.from_db);
     }
     let below_bar = args.min_exact.is_some_and(|bar| report.exact_share < bar);
     let broken = !report.with_chrome.is_empty() || report.cables_from_non_cable_pages > 0;
@@ -115,11 +115,17 @@ impl Sink for Collect {
     }
 }
 
-fn print_eval(report: &EvalReport, show: usize, seconds: f64) {
+fn print_eval(report: &EvalReport, show: usize, seconds: f64, from_db: bool) {
     println!("site            {} ({})", report.site, report.rules);
     println!(
-        "pages           {} ({} cable pages), cleaned in {seconds:.2} s",
-        report.pages, report.cable_pages
+        "pages           {} ({} cable pages), {} in {seconds:.2} s",
+        report.pages,
+        report.cable_pages,
+        if from_db {
+            "cables read from the store"
+        } else {
+            "cleaned"
+        }
     );
     println!("cables          {}", report.cables);
     println!(

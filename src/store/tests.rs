@@ -302,6 +302,38 @@ fn page_and_cable_round_trip() {
 }
 
 #[test]
+fn a_cable_reads_the_same_with_its_body_at_hand() {
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).expect("open");
+    let page_url = url("/cable/2008/01/08MOSCOW3728.html");
+    let cable = cable("08MOSCOW3728", &page_url, SITE, "1. (C) Summary.");
+    let body = html(1);
+    store_cable(&store, page_url.path(), &cable, &body);
+    let hash = BodyHash::of(&body);
+    assert_eq!(
+        store
+            .cable_with_body(&page_url, &hash, &body)
+            .expect("read"),
+        Some(cable.clone())
+    );
+    // A body that is not the cable's own is not used: the stored one is read instead.
+    let other = html(2);
+    assert_eq!(
+        store
+            .cable_with_body(&page_url, &BodyHash::of(&other), &other)
+            .expect("read"),
+        Some(cable)
+    );
+    let elsewhere = url("/cable/2008/01/08MOSCOW9999.html");
+    assert_eq!(
+        store
+            .cable_with_body(&elsewhere, &hash, &body)
+            .expect("read"),
+        None
+    );
+}
+
+#[test]
 fn recording_an_unchanged_page_writes_nothing() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).expect("open");

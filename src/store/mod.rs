@@ -40,6 +40,8 @@ mod records;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_reads;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -302,38 +302,6 @@ fn page_and_cable_round_trip() {
 }
 
 #[test]
-fn a_cable_reads_the_same_with_its_body_at_hand() {
-    let (_dir, path) = temp_db();
-    let store = Store::open(&path).expect("open");
-    let page_url = url("/cable/2008/01/08MOSCOW3728.html");
-    let cable = cable("08MOSCOW3728", &page_url, SITE, "1. (C) Summary.");
-    let body = html(1);
-    store_cable(&store, page_url.path(), &cable, &body);
-    let hash = BodyHash::of(&body);
-    assert_eq!(
-        store
-            .cable_with_body(&page_url, &hash, &body)
-            .expect("read"),
-        Some(cable.clone())
-    );
-    // A body that is not the cable's own is not used: the stored one is read instead.
-    let other = html(2);
-    assert_eq!(
-        store
-            .cable_with_body(&page_url, &BodyHash::of(&other), &other)
-            .expect("read"),
-        Some(cable)
-    );
-    let elsewhere = url("/cable/2008/01/08MOSCOW9999.html");
-    assert_eq!(
-        store
-            .cable_with_body(&elsewhere, &hash, &body)
-            .expect("read"),
-        None
-    );
-}
-
-#[test]
 fn recording_an_unchanged_page_writes_nothing() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).expect("open");
@@ -573,52 +541,6 @@ fn pages_iterate_by_site_and_stats_count_per_site() {
         stats.get("other.example").map(|s| (s.pages, s.failed)),
         Some((1, 1))
     );
-}
-
-#[test]
-fn open_existing_refuses_a_folder_without_a_database_and_creates_nothing() {
-    let (dir, path) = temp_db();
-    let error = Store::open_existing(&path).expect_err("no database yet");
-    assert!(matches!(error, StoreError::NotFound { .. }), "{error}");
-    assert!(error.to_string().contains("--db"), "{error}");
-    assert!(
-        !path.exists(),
-        "a refused open must not create the database"
-    );
-    // An empty folder is no database either.
-    std::fs::create_dir(&path).expect("mkdir");
-    assert!(Store::open_existing(&path).is_err());
-    std::fs::remove_dir(&path).expect("rmdir");
-    drop(Store::open(&path).expect("create"));
-    Store::open_existing(&path).expect("now it exists");
-    drop(dir);
-}
-
-#[test]
-fn content_writes_and_checksum_see_data_writes_but_not_the_run_log() {
-    let (_dir, path) = temp_db();
-    let store = Store::open(&path).expect("open");
-    let before = store.content_checksum().expect("checksum");
-    assert_eq!(store.content_writes(), 0);
-    let page_url = url("/cable/2008/01/08MOSCOW3728.html");
-    let cable = cable("08MOSCOW3728", &page_url, SITE, "1. (C) Summary.");
-    let page = store_cable(&store, page_url.path(), &cable, &html(1));
-    assert_eq!(
-        store.content_writes(),
-        2,
-        "one body, one page with its cable"
-    );
-    let after = store.content_checksum().expect("checksum");
-    assert_ne!(before, after);
-
-    // Recording the same page again, and logging a run, change no data.
-    store
-        .record_page(&page, Some(&cable), ReplacePolicy::KeepPrevious)
-        .expect("record again");
-    let run = store.begin_run("reclean").expect("run");
-    store.finish_run(run.id, "{}").expect("finish");
-    assert_eq!(store.content_writes(), 2);
-    assert_eq!(store.content_checksum().expect("checksum"), after);
 }
 
 #[test]

@@ -49,6 +49,86 @@ pub enum Command {
     Status(StatusArgs),
 }
 
+/// `cablestrip status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// A machine-readable summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `cablestrip clean`.
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// Saved pages to clean.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The URL the page was saved from (decides the site and the cable ID); with several
+    /// files, it applies to each.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The site whose rule cleans the files, when no --url is given: each file's URL is
+    /// taken from its path under the site (…/cable/2008/12/08BEIJING4687.html).
+    #[arg(long, value_name = "SITE")]
+    pub site: Option<String>,
+    /// The Content-Type the server sent, for the charset.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+    /// One JSON object per line per page.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `cablestrip rules …`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Load and validate every rule file, and list them with their versions.
+    Check,
+    /// Run every rule file's fixture cases and show a diff for each mismatch.
+    Test(RulesTestArgs),
+}
+
+/// `cablestrip rules test`.
+#[derive(Debug, Args)]
+pub struct RulesTestArgs {
+    /// Folder of fixture cases, one sub-folder per site.
+    #[arg(long, default_value = "fixtures", value_name = "DIR")]
+    pub fixtures: PathBuf,
+    /// Test only these sites.
+    #[arg(value_name = "SITE")]
+    pub sites: Vec<String>,
+    /// A machine-readable summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `cablestrip eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The site whose rule cleans the mirror.
+    #[arg(long, value_name = "SITE")]
+    pub site: String,
+    /// The mirror's folder (the site's root: …/site).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The truth file: {"id","header","body"} per line.
+    #[arg(value_name = "TRUTH.jsonl")]
+    pub truth: PathBuf,
+    /// Fail (exit 1) when fewer than this share of cables are exact.
+    #[arg(long, value_name = "SHARE")]
+    pub min_exact: Option<f64>,
+    /// The whole report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// How many mismatches to list.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub show: usize,
+    /// Score the cables the store (--db) holds for this site, as `export --site SITE`
+    /// writes them, instead of cleaning DIR's pages (DIR's pages are still counted).
+    #[arg(long)]
+    pub from_db: bool,
+}
+
 /// `cablestrip ingest`.
 #[derive(Debug, Args)]
 pub struct IngestArgs {
@@ -144,84 +224,4 @@ pub struct ShowArgs {
     /// The records as JSON.
     #[arg(long, conflicts_with = "raw")]
     pub json: bool,
-}
-
-/// `cablestrip status`.
-#[derive(Debug, Args)]
-pub struct StatusArgs {
-    /// A machine-readable summary.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `cablestrip clean`.
-#[derive(Debug, Args)]
-pub struct CleanArgs {
-    /// Saved pages to clean.
-    #[arg(required = true, value_name = "FILE")]
-    pub files: Vec<PathBuf>,
-    /// The URL the page was saved from (decides the site and the cable ID); with several
-    /// files, it applies to each.
-    #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
-    /// The site whose rule cleans the files, when no --url is given: each file's URL is
-    /// taken from its path under the site (…/cable/2008/12/08BEIJING4687.html).
-    #[arg(long, value_name = "SITE")]
-    pub site: Option<String>,
-    /// The Content-Type the server sent, for the charset.
-    #[arg(long, value_name = "TYPE")]
-    pub content_type: Option<String>,
-    /// One JSON object per line per page.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `cablestrip rules …`.
-#[derive(Debug, Subcommand)]
-pub enum RulesCommand {
-    /// Load and validate every rule file, and list them with their versions.
-    Check,
-    /// Run every rule file's fixture cases and show a diff for each mismatch.
-    Test(RulesTestArgs),
-}
-
-/// `cablestrip rules test`.
-#[derive(Debug, Args)]
-pub struct RulesTestArgs {
-    /// Folder of fixture cases, one sub-folder per site.
-    #[arg(long, default_value = "fixtures", value_name = "DIR")]
-    pub fixtures: PathBuf,
-    /// Test only these sites.
-    #[arg(value_name = "SITE")]
-    pub sites: Vec<String>,
-    /// A machine-readable summary.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `cablestrip eval`.
-#[derive(Debug, Args)]
-pub struct EvalArgs {
-    /// The site whose rule cleans the mirror.
-    #[arg(long, value_name = "SITE")]
-    pub site: String,
-    /// The mirror's folder (the site's root: …/site).
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
-    /// The truth file: {"id","header","body"} per line.
-    #[arg(value_name = "TRUTH.jsonl")]
-    pub truth: PathBuf,
-    /// Fail (exit 1) when fewer than this share of cables are exact.
-    #[arg(long, value_name = "SHARE")]
-    pub min_exact: Option<f64>,
-    /// The whole report as JSON.
-    #[arg(long)]
-    pub json: bool,
-    /// How many mismatches to list.
-    #[arg(long, default_value_t = 10, value_name = "N")]
-    pub show: usize,
-    /// Score the cables the store (--db) holds for this site, as `export --site SITE`
-    /// writes them, instead of cleaning DIR's pages (DIR's pages are still counted).
-    #[arg(long)]
-    pub from_db: bool,
 }

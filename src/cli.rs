@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Where the store lives when neither --db nor CABLESTRIP_DB says.
 pub const DEFAULT_DB: &str = "cablestrip.db";
@@ -36,6 +36,15 @@ pub enum Command {
     Rules(RulesCommand),
     /// Clean every page of a local mirror and score it against a truth file.
     Eval(EvalArgs),
+    /// Store a local mirror of a site (wget, HTTrack, the WikiLeaks torrent): raw pages and
+    /// clean cables.
+    Ingest(IngestArgs),
+    /// Clean the stored raw pages again with the current rule files, without the network.
+    Reclean(RecleanArgs),
+    /// Write the stored cables out as JSON Lines, text files or CSV.
+    Export(ExportArgs),
+    /// Show a stored cable (every copy) or page, or its raw page.
+    Show(ShowArgs),
     /// What the store holds, per site: pages, cables, rejects, stale cables; size; last run.
     Status(StatusArgs),
     /// Compare the copies of each cable that several sites hold, and report the text only
@@ -128,4 +137,105 @@ pub struct EvalArgs {
     /// How many mismatches to list.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub show: usize,
+    /// Score the cables the store (--db) holds for this site, as `export --site SITE`
+    /// writes them, instead of cleaning DIR's pages (DIR's pages are still counted).
+    #[arg(long)]
+    pub from_db: bool,
+}
+
+/// `cablestrip ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// The mirror's folder: the site's root, or a folder above it (such as wget's host
+    /// folder).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The site the mirror was saved from (a rule file's name).
+    #[arg(long, value_name = "SITE")]
+    pub site: String,
+    /// Scheme and host the files' paths are relative to (default: https:// and the rule's
+    /// first host).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Pages between flushes to disk: a crash loses at most this many pages' work.
+    #[arg(long, default_value_t = cablestrip::ingest::DEFAULT_BATCH, value_name = "N")]
+    pub batch: usize,
+    /// A machine-readable summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `cablestrip reclean`.
+#[derive(Debug, Args)]
+pub struct RecleanArgs {
+    /// Only this site's pages.
+    #[arg(long, value_name = "SITE")]
+    pub site: Option<String>,
+    /// Clean every page again, not only those made by another rule version.
+    #[arg(long)]
+    pub all: bool,
+    /// Show what would change (with a diff of some changed cables) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Delete the stored cable of a page that is now rejected (default: keep it).
+    #[arg(long)]
+    pub drop_rejected: bool,
+    /// How many changed cables a dry run shows a diff for.
+    #[arg(long, default_value_t = cablestrip::reclean::DEFAULT_SAMPLE, value_name = "N")]
+    pub sample: usize,
+    /// Pages between flushes to disk.
+    #[arg(long, default_value_t = cablestrip::reclean::DEFAULT_BATCH, value_name = "N")]
+    pub batch: usize,
+    /// A machine-readable summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Output formats of `cablestrip export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON object per line per cable.
+    Jsonl,
+    /// One `<ID>.txt` file per cable, in the folder --out names.
+    Txt,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+}
+
+/// `cablestrip export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: ExportFormat,
+    /// Where to write: a file for jsonl and csv (default stdout), a folder for txt.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Only this site's copies.
+    #[arg(long, value_name = "SITE")]
+    pub site: Option<String>,
+    /// Only cables created on or after this day (YYYY-MM-DD) or time (RFC 3339); cables
+    /// with no creation date are left out, and counted on stderr.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only these cables (any case, `_a` suffixes allowed).
+    #[arg(long, value_name = "ID", num_args = 1..)]
+    pub id: Vec<String>,
+    /// Every site's copy of each cable, not only the preferred one.
+    #[arg(long)]
+    pub all_sources: bool,
+}
+
+/// `cablestrip show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A cable ID (every stored copy) or a page's URL.
+    #[arg(value_name = "ID|URL")]
+    pub target: String,
+    /// Write the stored raw page to stdout, byte for byte (for an ID: the preferred copy's).
+    #[arg(long)]
+    pub raw: bool,
+    /// The records as JSON.
+    #[arg(long, conflicts_with = "raw")]
+    pub json: bool,
 }

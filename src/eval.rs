@@ -181,41 +181,76 @@ pub fn mirror_pages(dir: &Path, rule: &Rule) -> Result<Vec<(PathBuf, Url)>, Eval
 /// Cleans the mirror at `dir` with `rule` and scores it against `truth`.
 pub fn evaluate(rule: &Rule, dir: &Path, truth: &[TruthRecord]) -> Result<EvalReport, EvalError> {
     let pages = mirror_pages(dir, rule)?;
-    let outcomes: Vec<(bool, Result<Cable, Reject>)> = pages
+    let outcomes: Vec<Result<Cable, Reject>> = pages
         .par_iter()
         .map(|(path, url)| {
             let bytes = std::fs::read(path).map_err(|source| EvalError::Read {
                 path: path.clone(),
                 source,
             })?;
-            let is_cable_page = matches!(rule.classify(url), UrlKind::Cable { .. });
-            Ok((
-                is_cable_page,
-                clean::clean_with(&Page::from_bytes(url.clone(), bytes), rule),
+            Ok(clean::clean_with(
+                &Page::from_bytes(url.clone(), bytes),
+                rule,
             ))
         })
         .collect::<Result<_, EvalError>>()?;
 
     let mut rejects = BTreeMap::new();
-    let mut cables: HashMap<String, Cable> = HashMap::new();
-    let mut cables_from_non_cable_pages = 0;
-    for (is_cable_page, outcome) in outcomes.iter() {
+    let mut cables = Vec::new();
+    for outcome in outcomes {
         match outcome {
-            Ok(cable) => {
-                if !is_cable_page {
-                    cables_from_non_cable_pages += 1;
-                }
-                cables.insert(cable.id.to_string(), cable.clone());
-            }
+            Ok(cable) => cables.push(cable),
             Err(reject) => *rejects.entry(reject.kind().to_string()).or_insert(0) += 1,
         }
     }
+    let counts = PageCounts {
+        pages: pages.len(),
+        cable_pages: pages
+            .iter()
+            .filter(|(_, url)| matches!(rule.classify(url), UrlKind::Cable { .. }))
+            .count(),
+        rejects,
+    };
+    Ok(score(rule, &counts, cables, truth))
+}
+
+/// What an evaluation knows of the pages, besides their cables.
+#[derive(Debug, Clone, Default)]
+pub struct PageCounts {
+    /// HTML files of the mirror.
+    pub pages: usize,
+    /// Those the rule classes as cable pages.
+    pub cable_pages: usize,
+    /// Rejects by kind.
+    pub rejects: BTreeMap<String, usize>,
+}
+
+/// Scores `cables` (cleaned by `rule`, from however many pages `counts` says) against
+/// `truth`. A cable whose URL the rule does not class as a cable page is counted as such.
+pub fn score(
+    rule: &Rule,
+    counts: &PageCounts,
+    cables: impl IntoIterator<Item = Cable>,
+    truth: &[TruthRecord],
+) -> EvalReport {
+    let mut by_id: HashMap<String, Cable> = HashMap::new();
+    let mut cables_from_non_cable_pages = 0;
+    for cable in cables {
+        let is_cable_page = Url::parse(&cable.url)
+            .is_ok_and(|url| matches!(rule.classify(&url), UrlKind::Cable { .. }));
+        if !is_cable_page {
+            cables_from_non_cable_pages += 1;
+        }
+        by_id.insert(cable.id.to_string(), cable);
+    }
+    let cables = by_id;
+    let rejects = counts.rejects.clone();
 
     let mut report = EvalReport {
         site: rule.name.clone(),
         rules: rule.version.clone(),
-        pages: pages.len(),
-        cable_pages: outcomes.iter().filter(|(c, _)| *c).count(),
+        pages: counts.pages,
+        cable_pages: counts.cable_pages,
         cables: cables.len(),
         rejects,
         cables_from_non_cable_pages,
@@ -295,7 +330,7 @@ pub fn evaluate(rule: &Rule, dir: &Path, truth: &[TruthRecord]) -> Result<EvalRe
     } else {
         0.0
     };
-    Ok(report)
+    report
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {

@@ -4,9 +4,12 @@
 pub mod clean;
 pub mod crawl;
 pub mod eval;
+pub mod export;
 pub mod fixtures;
+pub mod ingest;
 pub mod model;
 pub mod pipeline;
+pub mod reclean;
 pub mod rules;
 pub mod store;
 pub mod verify;

@@ -8,8 +8,9 @@ use anyhow::{Context, anyhow};
 use url::Url;
 
 use cablestrip::clean;
-use cablestrip::model::Page;
-use cablestrip::rules::{Rule, RuleSet, UrlKind};
+use cablestrip::ingest;
+use cablestrip::model::{Cable, Page};
+use cablestrip::rules::{Rule, RuleSet};
 
 use super::Failure;
 use crate::cli::CleanArgs;
@@ -75,7 +76,7 @@ fn print_clean_outcome(
     out: &mut impl Write,
     file: &Path,
     url: &Url,
-    outcome: &Result<cablestrip::model::Cable, clean::Reject>,
+    outcome: &Result<Cable, clean::Reject>,
     json: bool,
 ) -> anyhow::Result<()> {
     match (outcome, json) {
@@ -93,24 +94,7 @@ fn print_clean_outcome(
                 cable.id,
                 cable.rules
             )?;
-            for (label, value) in [
-                ("title", &cable.title),
-                ("subject", &cable.subject),
-                ("created", &cable.created),
-                ("classification", &cable.classification),
-                ("origin", &cable.origin),
-            ] {
-                if let Some(value) = value {
-                    writeln!(out, "{label}: {value}")?;
-                }
-            }
-            if !cable.tags.is_empty() {
-                writeln!(out, "tags: {}", cable.tags.join(", "))?;
-            }
-            if let Some(header) = &cable.header {
-                writeln!(out, "\n{header}")?;
-            }
-            writeln!(out, "\n{}\n", cable.body)?;
+            write_cable(out, cable)?;
         }
         (Err(reject), false) => writeln!(
             out,
@@ -122,25 +106,33 @@ fn print_clean_outcome(
     Ok(())
 }
 
-/// The URL a saved file had on `rule`'s site: the shortest tail of its path that the rule
-/// classes as a cable or index page.
+/// A cable's metadata lines, then its header and body, as `clean` and `show` print them.
+pub fn write_cable(out: &mut impl Write, cable: &Cable) -> std::io::Result<()> {
+    for (label, value) in [
+        ("title", &cable.title),
+        ("subject", &cable.subject),
+        ("created", &cable.created),
+        ("classification", &cable.classification),
+        ("origin", &cable.origin),
+        ("source_id", &cable.source_id),
+    ] {
+        if let Some(value) = value {
+            writeln!(out, "{label}: {value}")?;
+        }
+    }
+    if !cable.tags.is_empty() {
+        writeln!(out, "tags: {}", cable.tags.join(", "))?;
+    }
+    if let Some(header) = &cable.header {
+        writeln!(out, "\n{header}")?;
+    }
+    writeln!(out, "\n{}\n", cable.body)
+}
+
+/// The URL a saved file had on `rule`'s site, as `ingest` maps it.
 fn url_from_path(file: &Path, rule: &Rule) -> Option<Url> {
-    let parts: Vec<String> = file
-        .components()
-        .filter_map(|c| match c {
-            std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    (0..parts.len()).rev().find_map(|start| {
-        let url = Url::parse(&format!(
-            "https://{}/{}",
-            rule.primary_host(),
-            parts[start..].join("/")
-        ))
-        .ok()?;
-        (rule.classify(&url) != UrlKind::Other).then_some(url)
-    })
+    let base = ingest::base_url(rule, None).ok()?;
+    ingest::url_for_file(file, rule, &base)
 }
 
 fn fallback_url(file: &Path, rule: &Rule) -> Url {

@@ -1,16 +1,21 @@
 //! `cablestrip eval`: a mirror cleaned and scored against its truth file.
 
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
 
-use cablestrip::eval;
-use cablestrip::rules::RuleSet;
+use cablestrip::eval::{self, EvalReport, PageCounts, TruthRecord};
+use cablestrip::export::{self, Priorities, Selection, Sink};
+use cablestrip::model::Cable;
+use cablestrip::rules::{Rule, RuleSet, UrlKind};
+use cablestrip::store::CleanOutcome;
 
-use super::Failure;
+use super::{Failure, open_existing_store};
 use crate::cli::EvalArgs;
 
-pub fn run(rules: &RuleSet, args: &EvalArgs) -> Result<ExitCode, Failure> {
+pub fn run(rules: &RuleSet, args: &EvalArgs, db: &Path) -> Result<ExitCode, Failure> {
     let rule = rules.require(&args.site).map_err(Failure::input)?;
     if let Some(share) = args.min_exact
         && !(0.0..=1.0).contains(&share)
@@ -21,7 +26,11 @@ pub fn run(rules: &RuleSet, args: &EvalArgs) -> Result<ExitCode, Failure> {
     }
     let truth = eval::read_truth(&args.truth).map_err(Failure::input)?;
     let started = std::time::Instant::now();
-    let report = eval::evaluate(rule, &args.dir, &truth).map_err(Failure::input)?;
+    let report = if args.from_db {
+        evaluate_store(rules, rule, db, &args.dir, &truth)?
+    } else {
+        eval::evaluate(rule, &args.dir, &truth).map_err(Failure::input)?
+    };
     let seconds = started.elapsed().as_secs_f64();
     if args.json {
         println!(
@@ -29,7 +38,7 @@ pub fn run(rules: &RuleSet, args: &EvalArgs) -> Result<ExitCode, Failure> {
             serde_json::to_string_pretty(&report).map_err(Failure::input)?
         );
     } else {
-        print_eval(&report, args.show, seconds);
+        print_eval(&report, args.show, seconds, args.from_db);
     }
     let below_bar = args.min_exact.is_some_and(|bar| report.exact_share < bar);
     let broken = !report.with_chrome.is_empty() || report.cables_from_non_cable_pages > 0;
@@ -54,11 +63,69 @@ pub fn run(rules: &RuleSet, args: &EvalArgs) -> Result<ExitCode, Failure> {
     })
 }
 
-fn print_eval(report: &eval::EvalReport, show: usize, seconds: f64) {
+/// Scores the cables that `export --site SITE` would write from the store at `db`; the
+/// mirror's pages are counted, and the rejects are those the store recorded for the site.
+fn evaluate_store(
+    rules: &RuleSet,
+    rule: &Rule,
+    db: &Path,
+    dir: &Path,
+    truth: &[TruthRecord],
+) -> Result<EvalReport, Failure> {
+    let store = open_existing_store(db)?;
+    let pages = eval::mirror_pages(dir, rule).map_err(Failure::input)?;
+    let mut counts = PageCounts {
+        pages: pages.len(),
+        cable_pages: pages
+            .iter()
+            .filter(|(_, url)| matches!(rule.classify(url), UrlKind::Cable { .. }))
+            .count(),
+        rejects: BTreeMap::new(),
+    };
+    for page in store.pages(Some(&rule.name)) {
+        if let CleanOutcome::Rejected { kind, .. } = page.map_err(Failure::store)?.outcome {
+            *counts.rejects.entry(kind).or_insert(0) += 1;
+        }
+    }
+    let selection = Selection {
+        site: Some(rule.name.clone()),
+        ..Selection::default()
+    };
+    let mut collected = Collect(Vec::new());
+    export::export(&store, &selection, &Priorities::of(rules), &mut collected).map_err(
+        |error| match error {
+            export::ExportError::Store(error) => Failure::store(error),
+            other => Failure::input(other),
+        },
+    )?;
+    Ok(eval::score(rule, &counts, collected.0, truth))
+}
+
+/// A sink that keeps the exported cables, to score them.
+struct Collect(Vec<Cable>);
+
+impl Sink for Collect {
+    fn write(&mut self, cable: &Cable) -> Result<(), export::ExportError> {
+        self.0.push(cable.clone());
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<(), export::ExportError> {
+        Ok(())
+    }
+}
+
+fn print_eval(report: &EvalReport, show: usize, seconds: f64, from_db: bool) {
     println!("site            {} ({})", report.site, report.rules);
     println!(
-        "pages           {} ({} cable pages), cleaned in {seconds:.2} s",
-        report.pages, report.cable_pages
+        "pages           {} ({} cable pages), {} in {seconds:.2} s",
+        report.pages,
+        report.cable_pages,
+        if from_db {
+            "cables read from the store"
+        } else {
+            "cleaned"
+        }
     );
     println!("cables          {}", report.cables);
     println!(

@@ -4,7 +4,12 @@
 
 mod clean;
 mod eval;
+mod export;
+mod ingest;
+mod progress;
+mod reclean;
 mod rules;
+mod show;
 mod status;
 mod verify;
 
@@ -76,10 +81,18 @@ pub fn init_logging(verbose: u8) {
 pub fn run(args: Cli) -> Result<ExitCode, Failure> {
     let rules = load_rules(args.selectors.as_deref()).map_err(Failure::input)?;
     match args.command {
+        Command::Ingest(ingest_args) => ingest::run(&rules, &open_store(&args.db)?, &ingest_args),
+        Command::Reclean(reclean_args) => {
+            reclean::run(&rules, &open_existing_store(&args.db)?, &reclean_args)
+        }
+        Command::Export(export_args) => {
+            export::run(&rules, &open_existing_store(&args.db)?, &export_args)
+        }
+        Command::Show(show_args) => show::run(&rules, &open_existing_store(&args.db)?, &show_args),
         Command::Clean(clean_args) => clean::run(&rules, &clean_args),
         Command::Rules(RulesCommand::Check) => rules::run_check(&rules),
         Command::Rules(RulesCommand::Test(test_args)) => rules::run_test(&rules, &test_args),
-        Command::Eval(eval_args) => eval::run(&rules, &eval_args),
+        Command::Eval(eval_args) => eval::run(&rules, &eval_args, &args.db),
         Command::Status(status_args) => status::run(&rules, &open_store(&args.db)?, &status_args),
         Command::Verify(verify_args) => verify::run(&open_store(&args.db)?, &verify_args),
     }
@@ -98,4 +111,10 @@ pub fn load_rules(selectors: Option<&Path>) -> anyhow::Result<RuleSet> {
 /// Opens the store at `path`, creating it when missing; its errors exit with status 3.
 pub fn open_store(path: &Path) -> Result<Store, Failure> {
     Store::open(path).map_err(Failure::store)
+}
+
+/// Opens the store at `path`, which must exist (a command that reads it should not create
+/// an empty one from a mistyped --db); its errors exit with status 3.
+pub fn open_existing_store(path: &Path) -> Result<Store, Failure> {
+    Store::open_existing(path).map_err(Failure::store)
 }

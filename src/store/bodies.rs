@@ -206,6 +206,7 @@ impl Store {
         if swapped.is_err() {
             return Ok(BodyPut::AlreadyStored { hash });
         }
+        self.count_content_write();
         match dictionary {
             Some(dictionary) if dictionary.trained => {}
             Some(_) => self.add_sample(site, hash)?,

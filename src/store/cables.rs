@@ -144,6 +144,17 @@ impl Store {
 
     /// Decodes a cable value written by [`Store::encode_cable`].
     fn decode_cable(&self, key: &[u8], value: &[u8]) -> Result<Cable, StoreError> {
+        self.decode_cable_with(key, value, None)
+    }
+
+    /// [`Store::decode_cable`], given the page's raw body when the caller has it at hand
+    /// (it is used only if it is the body the cable was compressed against).
+    fn decode_cable_with(
+        &self,
+        key: &[u8],
+        value: &[u8],
+        known: Option<(&BodyHash, &[u8])>,
+    ) -> Result<Cable, StoreError> {
         if value.first() != Some(&CABLE_WITH_BODY) {
             return records::decode(value).map_err(|e| self.decode_error(trees::CABLES, key, e));
         }
@@ -168,12 +179,19 @@ impl Store {
         if len > MAX_CABLE_JSON_LEN {
             return Err(corrupt(format!("impossible record length {len}")));
         }
-        let body = self.body(&hash)?.ok_or_else(|| {
-            corrupt(format!(
-                "it was compressed against body {hash}, which is missing"
-            ))
-        })?;
-        let json = zstd::bulk::Decompressor::with_dictionary(&body)
+        let fetched;
+        let body = match known {
+            Some((known_hash, body)) if *known_hash == hash => body,
+            _ => {
+                fetched = self.body(&hash)?.ok_or_else(|| {
+                    corrupt(format!(
+                        "it was compressed against body {hash}, which is missing"
+                    ))
+                })?;
+                &fetched[..]
+            }
+        };
+        let json = zstd::bulk::Decompressor::with_dictionary(body)
             .and_then(|mut decompressor| {
                 decompressor.decompress(&value[CABLE_HEADER_LEN..], len as usize)
             })
@@ -303,10 +321,12 @@ impl Store {
                 Ok(change)
             },
         );
-        result.map_err(|error| match error {
+        let change = result.map_err(|error| match error {
             TransactionError::Abort(error) => error,
             TransactionError::Storage(e) => self.sled_error(format!("recording page {key}"), e),
-        })
+        })?;
+        self.count_content_write();
+        Ok(change)
     }
 
     /// The cable's value (compressed against the page's body) and its index entry's value.
@@ -347,6 +367,25 @@ impl Store {
     pub fn cable(&self, url: &Url) -> Result<Option<Cable>, StoreError> {
         let key = url_key(url);
         self.read_cable(key.as_bytes())
+    }
+
+    /// The cable cleaned from the page at `url`, when the caller already holds the page's
+    /// raw body (`body`, whose hash is `hash`): saves reading and decompressing it again.
+    pub fn cable_with_body(
+        &self,
+        url: &Url,
+        hash: &BodyHash,
+        body: &[u8],
+    ) -> Result<Option<Cable>, StoreError> {
+        let key = url_key(url);
+        let value = self
+            .inner
+            .cables
+            .get(key.as_bytes())
+            .map_err(|e| self.sled_error(format!("reading cable `{key}`"), e))?;
+        value
+            .map(|value| self.decode_cable_with(key.as_bytes(), &value, Some((hash, body))))
+            .transpose()
     }
 
     /// Every site's copy of cable `id`, in URL order.

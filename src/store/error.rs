@@ -16,6 +16,16 @@ pub enum StoreError {
         path: PathBuf,
     },
 
+    /// A command that reads the store was pointed at a folder that holds no database.
+    #[error(
+        "there is no cablestrip database at {}; fix: pass --db PATH (or set CABLESTRIP_DB) to the store that `cablestrip ingest` or `cablestrip crawl` filled",
+        path.display()
+    )]
+    NotFound {
+        /// The folder given.
+        path: PathBuf,
+    },
+
     /// The database was written by a newer cablestrip.
     #[error(
         "the database at {} has schema version {found}, but this cablestrip supports only up to version {supported}; upgrade cablestrip to open it, or pass a different --db",

@@ -40,10 +40,12 @@ mod records;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_reads;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use bodies::{BadBodyHash, BodyHash, BodyPut};
 pub use cables::{CableChange, CableIter, PageIter, ReplacePolicy, SiteStats};
@@ -144,6 +146,8 @@ struct Inner {
     /// Entries in the frontier, counted once at open and kept up to date, because sled
     /// counts a tree by walking it.
     frontier_len: AtomicU64,
+    /// Writes of bodies, page records and cables made through this handle.
+    content_writes: AtomicU64,
 }
 
 impl std::fmt::Debug for Store {
@@ -212,6 +216,7 @@ impl Store {
             frontier_urls,
             runs: open(trees::RUNS)?,
             dicts: bodies::Dictionaries::default(),
+            content_writes: AtomicU64::new(0),
             db,
         };
         let store = Store {
@@ -226,6 +231,20 @@ impl Store {
             store.flush()?;
         }
         Ok(store)
+    }
+
+    /// Opens the database in folder `path`, which must exist: for commands that only read
+    /// or rework what is stored, where a mistyped --db should fail rather than create an
+    /// empty database. Fails with [`StoreError::NotFound`] when there is none.
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        // sled keeps its settings in `conf` and its log in `db`; a folder without them
+        // holds no database.
+        if !path.join("conf").is_file() || !path.join("db").is_file() {
+            return Err(StoreError::NotFound {
+                path: path.to_path_buf(),
+            });
+        }
+        Store::open(path)
     }
 
     /// The database folder.
@@ -251,6 +270,43 @@ impl Store {
             .db
             .size_on_disk()
             .map_err(|e| self.sled_error("measuring the database size", e))
+    }
+
+    /// How many writes of bodies, page records and cables (with their index entries) this
+    /// handle and its clones have made since the database was opened: a stored body counts
+    /// one, a recorded page that changed anything counts one. Commands report it, so that a
+    /// run that should change nothing can show that it wrote nothing.
+    pub fn content_writes(&self) -> u64 {
+        self.inner.content_writes.load(Ordering::Relaxed)
+    }
+
+    fn count_content_write(&self) {
+        self.inner.content_writes.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A checksum of everything the store holds about pages: bodies, dictionaries, page
+    /// records, cables and their index (not the run log or the crawl frontier). Equal before
+    /// and after a command means the command changed none of it. Reads the whole database.
+    pub fn content_checksum(&self) -> Result<u64, StoreError> {
+        let inner = &self.inner;
+        let mut hasher = blake3::Hasher::new();
+        for (name, tree) in [
+            (trees::META, &inner.meta),
+            (trees::BODIES, &inner.bodies),
+            (trees::DICT_SAMPLES, &inner.dict_samples),
+            (trees::PAGES, &inner.pages),
+            (trees::CABLES, &inner.cables),
+            (trees::CABLE_IDS, &inner.cable_ids),
+        ] {
+            let crc = tree
+                .checksum()
+                .map_err(|e| self.sled_error(format!("checksumming the {name} tree"), e))?;
+            hasher.update(name.as_bytes());
+            hasher.update(&crc.to_be_bytes());
+        }
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
+        Ok(u64::from_be_bytes(first))
     }
 
     fn sled_error(&self, action: impl Into<String>, source: sled::Error) -> StoreError {

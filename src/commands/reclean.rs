@@ -1,0 +1,110 @@
+//! `cablestrip reclean`: the stored raw pages cleaned again with the current rule files.
+
+use std::process::ExitCode;
+
+use cablestrip::reclean::{self, RecleanOptions, RecleanReport};
+use cablestrip::rules::RuleSet;
+use cablestrip::store::{ReplacePolicy, Store};
+
+use super::{Failure, progress};
+use crate::cli::RecleanArgs;
+
+/// How many newly rejected pages the text summary names (--json lists them all).
+const LISTED_REJECTS: usize = 10;
+
+pub fn run(rules: &RuleSet, store: &Store, args: &RecleanArgs) -> Result<ExitCode, Failure> {
+    if let Some(site) = &args.site {
+        rules.require(site).map_err(Failure::input)?;
+    }
+    let options = RecleanOptions {
+        site: args.site.clone(),
+        all: args.all,
+        dry_run: args.dry_run,
+        policy: if args.drop_rejected {
+            ReplacePolicy::DropRejected
+        } else {
+            ReplacePolicy::KeepPrevious
+        },
+        sample: args.sample,
+        batch: args.batch,
+    };
+    // The bar counts page records looked at; counting them first costs one quick pass.
+    let bar = progress::bar(0, "reclean");
+    if !bar.is_hidden() {
+        let total = store
+            .pages(args.site.as_deref())
+            .try_fold(0u64, |n, page| page.map(|_| n + 1))
+            .map_err(Failure::store)?;
+        bar.set_length(total);
+    }
+    let report = reclean::reclean(store, rules, &options, &|_| bar.inc(1));
+    bar.finish_and_clear();
+    let report = report.map_err(Failure::store)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(Failure::input)?
+        );
+    } else {
+        print_report(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_report(report: &RecleanReport) {
+    if report.dry_run {
+        println!("dry run: nothing was written");
+    }
+    println!(
+        "pages           {} looked at, {} cleaned again{}",
+        report.pages,
+        report.examined,
+        if report.all {
+            " (--all)"
+        } else {
+            " (made by another rule version)"
+        }
+    );
+    println!(
+        "cables          {} changed, {} re-stamped (same text, new rule version), {} unchanged, {} new",
+        report.changed, report.restamped, report.unchanged, report.new
+    );
+    println!(
+        "rejected        {} newly ({} kept their previous cable, {} dropped), {} still",
+        report.newly_rejected, report.kept_previous, report.dropped, report.still_rejected
+    );
+    if report.no_longer_cable_pages > 0 {
+        println!(
+            "no longer cable pages  {} (their cables are kept)",
+            report.no_longer_cable_pages
+        );
+    }
+    for (site, pages) in &report.no_rule {
+        println!("left alone      {pages} pages of {site}: no rule file names it any more");
+    }
+    if report.missing_body > 0 {
+        println!(
+            "missing body    {} pages (their raw page is not stored)",
+            report.missing_body
+        );
+    }
+    println!(
+        "time            {:.2} s: {:.0} pages/s; {} writes",
+        report.seconds, report.pages_per_second, report.writes
+    );
+    for reject in report.rejects.iter().take(LISTED_REJECTS) {
+        println!(
+            "  rejected      {} ({}): {}",
+            reject.url, reject.kind, reject.message
+        );
+    }
+    if report.rejects.len() > LISTED_REJECTS {
+        println!(
+            "  … and {} more (all with --json)",
+            report.newly_rejected - LISTED_REJECTS
+        );
+    }
+    for sample in &report.samples {
+        println!("\n== {} ({})\n{}", sample.id, sample.url, sample.diff);
+    }
+}

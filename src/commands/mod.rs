@@ -3,6 +3,7 @@
 //! command; this one dispatches and holds what they share.
 
 mod clean;
+mod crawl;
 mod eval;
 mod rules;
 mod status;
@@ -35,6 +36,14 @@ impl Failure {
     pub fn store(error: StoreError) -> Failure {
         Failure {
             code: 3,
+            error: error.into(),
+        }
+    }
+
+    /// The job could not be carried out (exit 1).
+    pub fn job(error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            code: 1,
             error: error.into(),
         }
     }
@@ -80,6 +89,7 @@ pub fn run(args: Cli) -> Result<ExitCode, Failure> {
         Command::Rules(RulesCommand::Test(test_args)) => rules::run_test(&rules, &test_args),
         Command::Eval(eval_args) => eval::run(&rules, &eval_args),
         Command::Status(status_args) => status::run(&rules, &open_store(&args.db)?, &status_args),
+        Command::Crawl(crawl_args) => crawl::run(rules, &args.db, &crawl_args),
     }
 }
 

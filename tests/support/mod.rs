@@ -23,6 +23,8 @@ use url::Url;
 
 use cablestrip::rules::{Rule, RuleOrigin, RuleSet};
 
+pub mod site;
+
 /// The rule of the test site: cable pages under `/cable/`, index pages at `/`, under
 /// `/list/` and under `/t/` (where the tests put their pages). `/about` and anything else
 /// is out of scope.

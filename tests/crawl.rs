@@ -79,7 +79,7 @@ impl Bench {
     }
 
     fn crawler(&self, config: CrawlConfig) -> Crawler {
-        let store = Store::open(&self.db).expect("open the store");
+        let store = support::open_store(&self.db);
         Crawler::new(store, Arc::clone(&self.rules), config).expect("valid settings")
     }
 
@@ -99,7 +99,7 @@ impl Bench {
 
     /// Opens the store (after a crawl has let go of it) to look inside.
     fn store(&self) -> Store {
-        Store::open(&self.db).expect("open the store")
+        support::open_store(&self.db)
     }
 
     /// Requests the server saw for `path` (query included) since `from`.
@@ -658,4 +658,70 @@ async fn a_stop_lets_fetches_in_flight_finish_and_keeps_the_rest_queued() {
     assert_eq!(stored_cables(&store).len(), asked);
     assert_eq!(store.frontier().len(), (30 - asked) as u64);
     assert_eq!(summary.queued, (30 - asked) as u64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_host_does_not_hold_up_another() {
+    // Host A is crawled at 5 requests a second and lists 20 cables before its link to
+    // host B's list; B's pages must not wait behind A's queue.
+    let slow = TestServer::start().await;
+    let fast = TestServer::start().await;
+    let a = FixtureSite::default();
+    let mut links: Vec<String> = cable_ids(20).iter().map(|id| cable_path(id)).collect();
+    links.push(fast.url("/list/b.html").to_string());
+    a.put("/", &index_page("A", &links));
+    for id in cable_ids(20) {
+        a.put(&cable_path(&id), &cable_page(&id, &[]));
+    }
+    a.serve(&slow);
+    let b = FixtureSite::default();
+    b.put(
+        "/list/b.html",
+        &index_page(
+            "B",
+            &[
+                "/cable/10BEE1.html".to_string(),
+                "/cable/10BEE2.html".to_string(),
+            ],
+        ),
+    );
+    for id in ["10BEE1", "10BEE2"] {
+        b.put(&cable_path(id), &cable_page(id, &[]));
+    }
+    b.serve(&fast);
+    let mut rules = RuleSet::from_rules(vec![
+        cablestrip::rules::Rule::compile(
+            cablestrip::rules::RuleOrigin::Builtin("test.site.toml"),
+            "test.site",
+            support::TEST_RULE,
+        )
+        .expect("the test rule compiles"),
+    ])
+    .expect("set");
+    rules.map_host(&slow.host(), "test.site").expect("map");
+    rules.map_host(&fast.host(), "test.site").expect("map");
+    let rules = Arc::new(rules);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("db")).expect("open");
+    let mut config = quick();
+    config.fetch.politeness.rate = Some(5.0);
+    let crawler = Crawler::new(store, Arc::clone(&rules), config).expect("valid");
+    let seeds = seeds::resolve(
+        &[slow.url("/").to_string()],
+        std::path::Path::new("no-seed-dir"),
+        &rules,
+        None,
+    )
+    .expect("seed");
+    let summary = crawler.run(&seeds).await.expect("the crawl runs");
+    assert_eq!(summary.new_cables, 22);
+    let started = slow.requests()[0].at;
+    let a_done = slow.requests().last().expect("requests").at;
+    let b_done = fast.requests().last().expect("requests").at;
+    assert!(
+        b_done - started < Duration::from_millis(1500),
+        "host B finished {:?} after the start, behind host A's queue (A took {:?})",
+        b_done - started,
+        a_done - started
+    );
 }

@@ -123,8 +123,11 @@ fn flat_site(n: usize, delay: Duration) -> FixtureSite {
     site
 }
 
+/// The URLs of the cables stored at `db`, read from a copy so that the next cablestrip
+/// process finds the store unlocked.
 fn stored_cable_urls(db: &Path) -> Vec<String> {
-    let store = Store::open(db).expect("the store opens: it is consistent");
+    let copy = support::copy_store(db);
+    let store = Store::open(copy.path()).expect("the store opens: it is consistent");
     store
         .cables(None)
         .map(|c| c.expect("cable reads").url)
@@ -327,7 +330,8 @@ async fn after_a_sigkill_the_next_run_resumes_and_refetches_nothing_stored() {
         "{} cables were on disk at the kill",
         stored.len()
     );
-    let queued = Store::open(&work.db()).expect("open").frontier().len();
+    let copy = support::copy_store(&work.db());
+    let queued = Store::open(copy.path()).expect("open").frontier().len();
     assert!(queued > 0, "the frontier was saved");
     let before = server.requests().len();
 
@@ -397,7 +401,8 @@ async fn ctrl_c_stops_cleanly_and_a_second_ctrl_c_quits_at_once() {
     assert_eq!(quit.status.code(), Some(130), "{}", text(&quit.stderr));
     // The store is consistent, and the unfinished cables wait in the frontier (the front
     // page may too: what was not yet synced to disk is done again next time).
-    let store = Store::open(&slow_work.db()).expect("the store opens");
+    let copy = support::copy_store(&slow_work.db());
+    let store = Store::open(copy.path()).expect("the store opens");
     let frontier = store.frontier();
     for id in cable_ids(3) {
         let url = slow.url(&cable_path(&id));

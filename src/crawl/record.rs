@@ -7,6 +7,7 @@
 //! any point therefore leaves every discovered URL either recorded or still queued, and
 //! the next run resumes from the frontier without fetching again what was recorded.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
@@ -118,20 +119,21 @@ fn is_transient(kind: &str) -> bool {
     }
 }
 
-/// The next `max` frontier entries from position `start` on, each with its page's record.
+/// The next `max` frontier entries from position `start` on.
 pub(super) fn read_batch(
     shared: &Shared,
     start: u64,
     max: usize,
-) -> Result<Vec<(Queued, Option<PageRecord>)>, StoreError> {
-    let batch = shared.store.frontier().peek_from(start, max)?;
-    batch
-        .into_iter()
-        .map(|queued| {
-            let record = shared.store.page(&queued.entry.url)?;
-            Ok((queued, record))
-        })
-        .collect()
+) -> Result<Vec<Queued>, StoreError> {
+    shared.store.frontier().peek_from(start, max)
+}
+
+/// The stored record of each of `urls`.
+pub(super) fn look_up(
+    shared: &Shared,
+    urls: &[Url],
+) -> Result<Vec<Option<PageRecord>>, StoreError> {
+    urls.iter().map(|url| shared.store.page(url)).collect()
 }
 
 /// Forgets `urls` in the frontier: each was dealt with this run.
@@ -143,7 +145,8 @@ pub(super) fn forget(shared: &Shared, urls: &[Url]) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// One frontier entry being fetched.
+/// One frontier entry waiting for, or in, its fetch. Kept small: a host's queue may hold
+/// thousands.
 #[derive(Debug, Clone)]
 pub(super) struct Job {
     /// Its place in the queue.
@@ -151,15 +154,33 @@ pub(super) struct Job {
     /// What was queued.
     pub(super) entry: FrontierEntry,
     /// The site it belongs to.
-    pub(super) site: String,
-    /// The stored record of the page, whose validators make the fetch conditional.
-    pub(super) record: Option<PageRecord>,
+    pub(super) site: Arc<str>,
+    /// The validators of the stored copy, when there is one (a page record with a body):
+    /// they make the fetch conditional.
+    pub(super) copy: Option<Validators>,
+}
+
+/// A stored copy's ETag and Last-Modified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Validators {
+    pub(super) etag: Option<String>,
+    pub(super) last_modified: Option<String>,
+}
+
+impl Validators {
+    /// The validators of `record`'s copy, if it has one.
+    pub(super) fn of(record: &PageRecord) -> Option<Validators> {
+        record.body.as_ref().map(|_| Validators {
+            etag: record.etag.clone(),
+            last_modified: record.last_modified.clone(),
+        })
+    }
 }
 
 impl Job {
-    /// Whether the stored copy is one the server can be asked about (it has a body).
+    /// Whether a good copy of the page is stored.
     pub(super) fn has_copy(&self) -> bool {
-        self.record.as_ref().is_some_and(|r| r.body.is_some())
+        self.copy.is_some()
     }
 }
 
@@ -227,6 +248,20 @@ pub(super) fn settle(
         FetchOutcome::NotModified => {
             touch(shared, job)?;
             SettledAs::NotModified
+        }
+        FetchOutcome::RobotsUnreachable { kind } => {
+            // The host is off limits for this run only: nothing is recorded and the entry
+            // stays queued for the next run.
+            tracing::info!(url = %job.entry.url, %kind, "robots.txt unreachable; left queued");
+            return Ok(Settled {
+                host,
+                kind: job.entry.kind,
+                conditional,
+                result: SettledAs::Failed {
+                    kind: "robots-unreachable".to_string(),
+                    robots_denied: false,
+                },
+            });
         }
         other => settle_failure(shared, job, &other)?,
     };
@@ -324,12 +359,12 @@ fn is_html(content_type: Option<&str>) -> bool {
 /// A 304 to a cable page's re-check: the stored copy is current, so its clock restarts
 /// and it is next due `--recheck-after` from now. Nothing else is written.
 fn touch(shared: &Shared, job: &Job) -> Result<(), StoreError> {
-    let Some(record) = &job.record else {
-        return Ok(());
-    };
     if job.entry.kind != LinkKind::Cable {
         return Ok(());
     }
+    let Some(mut record) = shared.store.page(&job.entry.url)? else {
+        return Ok(());
+    };
     let cable = match record.outcome {
         CleanOutcome::Cable { .. } => match shared.store.cable(&record.url)? {
             Some(cable) => Some(cable),
@@ -338,7 +373,6 @@ fn touch(shared: &Shared, job: &Job) -> Result<(), StoreError> {
         },
         _ => None,
     };
-    let mut record = record.clone();
     record.fetched_at = Timestamp::now();
     shared
         .store
@@ -439,7 +473,7 @@ fn settle_failure(
     if !job.has_copy() {
         let record = PageRecord {
             url: job.entry.url.clone(),
-            site: job.site.clone(),
+            site: job.site.to_string(),
             status,
             content_type: None,
             etag: None,

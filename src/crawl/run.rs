@@ -29,15 +29,13 @@ use super::summary::{Ended, Progress, Summary};
 use crate::rules::{RuleSet, UrlKind};
 use crate::store::{LinkKind, PageRecord, Store, StoreError};
 
-/// Frontier entries read per store call.
-const BATCH: usize = 256;
-/// Entries held in memory per host, waiting for their turn.
-const PER_HOST_BUFFER: usize = 256;
-/// Read more from the frontier when fewer than this many entries wait in memory.
-const LOW_WATER: usize = 512;
-/// The most frontier entries one refill reads past (out-of-scope ones included) before it
-/// lets the loop dispatch what it found.
-const READ_AHEAD: usize = 4096;
+/// Frontier entries read per store call; the loop dispatches between calls.
+const BATCH: usize = 2048;
+/// Entries held in memory per host, waiting for their turn (a few hundred bytes each).
+/// The frontier is read ahead into these queues, so a host whose entries sit far back in
+/// the frontier gets its turn as soon as any other. Past this, a host's further entries
+/// are passed over and read again once its queue has half emptied.
+const PER_HOST_QUEUE: usize = 20_000;
 
 /// What every crawl task shares.
 #[derive(Debug)]
@@ -228,6 +226,8 @@ async fn blocking<T: Send + 'static>(
 /// One host's waiting entries and running fetches.
 #[derive(Debug)]
 struct HostQueue {
+    /// The host's site, shared by its jobs.
+    site: Arc<str>,
     jobs: std::collections::VecDeque<Job>,
     running: usize,
     /// Fetches allowed to run at once: twice the host's concurrency, so that while some
@@ -265,9 +265,11 @@ struct Dispatcher {
     cursor: u64,
     /// Whether the last read found nothing after the cursor.
     exhausted: bool,
-    /// Hosts whose entries were passed over because their queue was full: once it has
-    /// room, the frontier is read again from the start.
+    /// Hosts whose entries were passed over because their queue was full: once one has
+    /// room, the frontier is read again from the first entry passed over.
     deferred: HashSet<HostKey>,
+    /// The queue position of the first entry passed over.
+    first_deferred: Option<u64>,
     /// Entries of URLs already fetched this run, to take out of the frontier.
     removals: Vec<Url>,
     dispatched: u64,
@@ -307,6 +309,7 @@ impl Dispatcher {
             cursor: 0,
             exhausted: false,
             deferred: HashSet::new(),
+            first_deferred: None,
             removals: Vec::new(),
             dispatched: 0,
             since_flush: 0,
@@ -325,9 +328,12 @@ impl Dispatcher {
         loop {
             let taking = !stopping && !limit && fatal.is_none();
             if taking {
-                if self.exhausted && self.may_reread() {
-                    tracing::debug!("reading the frontier again from the start");
-                    self.cursor = 0;
+                if self.exhausted
+                    && self.may_reread()
+                    && let Some(first) = self.first_deferred.take()
+                {
+                    tracing::debug!(from = first, "reading again the entries passed over");
+                    self.cursor = first;
                     self.exhausted = false;
                     self.deferred.clear();
                 }
@@ -397,27 +403,35 @@ impl Dispatcher {
         self.deferred.iter().any(|host| {
             self.queues
                 .get(host)
-                .is_none_or(|q| q.jobs.len() < PER_HOST_BUFFER / 2)
+                .is_none_or(|q| q.jobs.len() < PER_HOST_QUEUE / 2)
         })
     }
 
-    /// Reads frontier entries after the cursor into the host queues, until enough wait
-    /// or the frontier is read to its end.
+    /// Reads the next batch of frontier entries into the host queues.
     async fn refill(&mut self) -> Result<(), CrawlError> {
-        let mut read = 0;
-        while !self.exhausted && self.buffered < LOW_WATER && read < READ_AHEAD {
+        if !self.exhausted {
             let shared = Arc::clone(&self.shared);
             let cursor = self.cursor;
             let batch = blocking(move || record::read_batch(&shared, cursor, BATCH)).await?;
-            let Some((last, _)) = batch.last() else {
-                self.exhausted = true;
-                break;
-            };
-            self.cursor = last.seq.saturating_add(1);
-            read += batch.len();
-            let now = Timestamp::now();
-            for (queued, record) in batch {
-                self.take(queued, record, now);
+            match batch.last() {
+                Some(last) => self.cursor = last.seq.saturating_add(1),
+                None => self.exhausted = true,
+            }
+            let mut taken = Vec::new();
+            let mut room: HashMap<HostKey, usize> = HashMap::new();
+            for queued in batch {
+                if let Some(job) = self.sort(queued, &mut room) {
+                    taken.push(job);
+                }
+            }
+            if !taken.is_empty() {
+                let shared = Arc::clone(&self.shared);
+                let urls: Vec<Url> = taken.iter().map(|(job, _)| job.entry.url.clone()).collect();
+                let records = blocking(move || record::look_up(&shared, &urls)).await?;
+                let now = Timestamp::now();
+                for ((job, host), record) in taken.into_iter().zip(records) {
+                    self.claim(job, &host, record.as_ref(), now);
+                }
             }
         }
         if !self.removals.is_empty() {
@@ -428,55 +442,71 @@ impl Dispatcher {
         Ok(())
     }
 
-    /// Puts one frontier entry in its host's queue, or sets it aside.
-    fn take(&mut self, queued: crate::store::Queued, record: Option<PageRecord>, now: Timestamp) {
+    /// Decides what to do with a frontier entry before its page record is looked up:
+    /// skip it, drop it, pass over it, or take it (returned, with its host).
+    fn sort(
+        &mut self,
+        queued: crate::store::Queued,
+        room: &mut HashMap<HostKey, usize>,
+    ) -> Option<(Job, HostKey)> {
         if self.claimed.contains(&queued.seq) {
-            return;
+            return None;
         }
         let url = &queued.entry.url;
         // Outside this run's scope (another --site, an unmapped mirror): left for a run
         // that covers it.
-        let Some((site, kind)) = self.shared.scope(url) else {
-            return;
-        };
+        let (site, kind) = self.shared.scope(url)?;
         if self.shared.is_done(url) {
             self.removals.push(url.clone());
-            return;
+            return None;
         }
-        if kind == LinkKind::Cable
-            && record
-                .as_ref()
-                .is_some_and(|r| self.shared.is_fresh(r, now))
-        {
-            self.summary.skipped += 1;
-            self.removals.push(url.clone());
-            return;
-        }
-        let Some(host) = HostKey::from_url(url) else {
-            return;
-        };
-        let site = site.to_string();
+        let host = HostKey::from_url(url)?;
         let queue = self
             .queues
             .entry(host.clone())
             .or_insert_with(|| HostQueue {
+                site: Arc::from(site),
                 jobs: std::collections::VecDeque::new(),
                 running: 0,
                 cap: 2 * self.shared.fetcher.hosts().limits_for(url).concurrency as usize,
             });
-        if queue.jobs.len() >= PER_HOST_BUFFER {
+        let left = room
+            .entry(host.clone())
+            .or_insert_with(|| PER_HOST_QUEUE.saturating_sub(queue.jobs.len()));
+        if *left == 0 {
             self.deferred.insert(host);
-            return;
+            self.first_deferred = Some(
+                self.first_deferred
+                    .map_or(queued.seq, |s| s.min(queued.seq)),
+            );
+            return None;
         }
-        self.claimed.insert(queued.seq);
+        *left -= 1;
         let mut entry = queued.entry;
         entry.kind = kind;
-        queue.jobs.push_back(Job {
+        let job = Job {
             seq: queued.seq,
             entry,
-            site,
-            record,
-        });
+            site: Arc::clone(&queue.site),
+            copy: None,
+        };
+        Some((job, host))
+    }
+
+    /// Puts a job in its host's queue, unless its page is a cable page stored and fresh.
+    fn claim(&mut self, mut job: Job, host: &HostKey, record: Option<&PageRecord>, now: Timestamp) {
+        if job.entry.kind == LinkKind::Cable && record.is_some_and(|r| self.shared.is_fresh(r, now))
+        {
+            self.summary.skipped += 1;
+            self.removals.push(job.entry.url);
+            return;
+        }
+        job.copy = record.and_then(record::Validators::of);
+        let Some(queue) = self.queues.get_mut(host) else {
+            return;
+        };
+        self.claimed.insert(job.seq);
+        queue.jobs.push_back(job);
         self.buffered += 1;
     }
 
@@ -569,13 +599,13 @@ async fn run_job(
     mut abandon: watch::Receiver<bool>,
 ) -> TaskEnd {
     let seq = job.seq;
-    let request = match &job.record {
-        Some(record) if job.has_copy() => FetchRequest::conditional(
+    let request = match &job.copy {
+        Some(copy) => FetchRequest::conditional(
             job.entry.url.clone(),
-            record.etag.clone(),
-            record.last_modified.clone(),
+            copy.etag.clone(),
+            copy.last_modified.clone(),
         ),
-        _ => FetchRequest::new(job.entry.url.clone()),
+        None => FetchRequest::new(job.entry.url.clone()),
     };
     let fetch = async {
         let scope = |url: &Url| shared.scope(url).is_some();

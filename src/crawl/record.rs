@@ -238,7 +238,10 @@ pub(super) fn settle(
     outcome: FetchOutcome,
 ) -> Result<Settled, StoreError> {
     let host = crate::rules::host_key(&job.entry.url).unwrap_or_default();
-    let conditional = job.has_copy();
+    let conditional = job
+        .copy
+        .as_ref()
+        .is_some_and(|c| c.etag.is_some() || c.last_modified.is_some());
     let result = match outcome {
         FetchOutcome::Fetched {
             page,

@@ -159,10 +159,13 @@ impl Crawler {
     /// the summary, which is also stored with the run.
     ///
     /// Fails only when the store fails (or a task panics); every network failure is a
-    /// counted, recorded outcome.
+    /// counted, recorded outcome. A crawler is meant for one run (its progress counters
+    /// and robots.txt cache are the run's): build a new one for the next.
     pub async fn run(&self, seeds: &[Seed]) -> Result<Summary, CrawlError> {
         let started = Instant::now();
         self.progress.start();
+        // "Fetched this run" starts afresh with every run.
+        self.shared.lock_done().clear();
         let shared = Arc::clone(&self.shared);
         let seeds = seeds.to_vec();
         let (run, start) = blocking(move || record::start(&shared, &seeds)).await?;
@@ -275,6 +278,8 @@ struct Dispatcher {
     dispatched: u64,
     since_flush: u64,
     last_flush: Instant,
+    /// A flush running on the blocking pool while fetching goes on.
+    flushing: Option<tokio::task::JoinHandle<Result<usize, StoreError>>>,
 }
 
 impl std::fmt::Debug for Dispatcher {
@@ -314,6 +319,7 @@ impl Dispatcher {
             dispatched: 0,
             since_flush: 0,
             last_flush: Instant::now(),
+            flushing: None,
         }
     }
 
@@ -385,6 +391,11 @@ impl Dispatcher {
                     self.abandon.send_replace(true);
                 }
             }
+        }
+        if let Err(error) = self.finish_flush().await
+            && fatal.is_none()
+        {
+            fatal = Some(error);
         }
         if let Some(error) = fatal {
             return Err(error);
@@ -574,19 +585,38 @@ impl Dispatcher {
         }
     }
 
-    /// Flushes the store every so many pages, and every few seconds.
+    /// Flushes the store every so many pages, and every few seconds, in the background:
+    /// fetching and cleaning go on while sled syncs. One flush runs at a time.
     async fn maybe_flush(&mut self) -> Result<(), CrawlError> {
+        if let Some(flush) = &self.flushing {
+            if !flush.is_finished() {
+                return Ok(());
+            }
+            self.finish_flush().await?;
+        }
         let config = &self.shared.config;
         let due = self.since_flush >= config.flush_every_pages.max(1)
             || (self.since_flush > 0 && self.last_flush.elapsed() >= config.flush_interval);
-        if !due {
-            return Ok(());
+        if due {
+            let shared = Arc::clone(&self.shared);
+            self.flushing = Some(tokio::task::spawn_blocking(move || shared.store.flush()));
+            self.since_flush = 0;
+            self.last_flush = Instant::now();
         }
-        let shared = Arc::clone(&self.shared);
-        blocking(move || shared.store.flush().map(|_| ())).await?;
-        self.since_flush = 0;
-        self.last_flush = Instant::now();
         Ok(())
+    }
+
+    /// Waits for the background flush, if one runs, and reports how it went.
+    async fn finish_flush(&mut self) -> Result<(), CrawlError> {
+        let Some(flush) = self.flushing.take() else {
+            return Ok(());
+        };
+        match flush.await {
+            Ok(result) => result.map(|_| ()).map_err(CrawlError::from),
+            Err(error) => Err(CrawlError::Task {
+                message: error.to_string(),
+            }),
+        }
     }
 }
 

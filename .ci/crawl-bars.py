@@ -108,6 +108,9 @@ def main():
             f"{first['fetched_index_pages']} index pages, {first['bytes'] / 1e6:.1f} MB) in {first_wall:.1f} s: "
             f"{first['requests'] / first_wall:.0f} pages/s; peak memory {peak:.0f} MB"
         )
+        if first["errors"]:
+            print(f"first crawl errors by host and kind: {first['errors_by_host']}")
+            print(err[-3000:], file=sys.stderr)
         code, out, err, _, _ = run([score_store, db, truth, SITE])
         if code != 0:
             print(err, file=sys.stderr)

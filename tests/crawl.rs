@@ -725,3 +725,32 @@ async fn a_slow_host_does_not_hold_up_another() {
         a_done - started
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn links_queued_by_pages_cleaned_at_once_are_all_fetched_in_the_same_run() {
+    // Many lists cleaned side by side push their links at the same moments: none may be
+    // passed over by the loop's walk through the frontier (regression: one cable in a
+    // thousand was left for the next run).
+    let site = FixtureSite::default();
+    let lists: Vec<String> = (1..=20).map(|n| format!("/list/{n}.html")).collect();
+    site.put("/", &index_page("Lists", &lists));
+    for (n, list) in lists.iter().enumerate() {
+        let ids: Vec<String> = (0..15)
+            .map(|i| format!("10LIST{}", n * 15 + i + 1))
+            .collect();
+        let links: Vec<String> = ids.iter().map(|id| cable_path(id)).collect();
+        site.put(list, &index_page(list, &links));
+        for id in &ids {
+            site.put(&cable_path(id), &cable_page(id, &[]));
+        }
+    }
+    let bench = Bench::start(site).await;
+    let config = CrawlConfig {
+        clean_workers: 4,
+        ..quick()
+    };
+    let summary = bench.crawl(config).await;
+    assert_eq!(summary.new_cables, 300, "{summary:?}");
+    assert_eq!(summary.queued, 0);
+    assert_eq!(summary.requests, 321);
+}

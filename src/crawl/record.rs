@@ -61,7 +61,7 @@ pub(super) fn start(
         {
             continue;
         }
-        if frontier.push(&entry(seed.url.clone(), seed.kind, 0))? {
+        if shared.push(&entry(seed.url.clone(), seed.kind, 0))? {
             counts.seeds_queued += 1;
         }
     }
@@ -72,13 +72,13 @@ pub(super) fn start(
         };
         match kind {
             LinkKind::Follow => {
-                if frontier.push(&entry(record.url, kind, 1))? {
+                if shared.push(&entry(record.url, kind, 1))? {
                     counts.index_pages_queued += 1;
                 }
             }
             LinkKind::Cable if shared.is_fresh(&record, now) => counts.cable_pages_fresh += 1,
             LinkKind::Cable => {
-                if frontier.push(&entry(record.url, kind, 1))? {
+                if shared.push(&entry(record.url, kind, 1))? {
                     counts.cable_pages_queued += 1;
                 }
             }
@@ -328,7 +328,6 @@ fn queue_links(shared: &Shared, page: &Page, depth: u32) -> Result<u64, StoreErr
     let text = decode::decode(&page.body, page.content_type.as_deref()).text;
     let links = extract_links(&page.url, &text);
     drop(text);
-    let frontier = shared.store.frontier();
     let now = Timestamp::now();
     let mut queued = 0;
     for url in links {
@@ -344,7 +343,7 @@ fn queue_links(shared: &Shared, page: &Page, depth: u32) -> Result<u64, StoreErr
         {
             continue;
         }
-        if frontier.push(&entry(url, kind, depth))? {
+        if shared.push(&entry(url, kind, depth))? {
             queued += 1;
         }
     }

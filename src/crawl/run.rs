@@ -27,7 +27,7 @@ use super::scope::in_scope;
 use super::seeds::Seed;
 use super::summary::{Ended, Progress, Summary};
 use crate::rules::{RuleSet, UrlKind};
-use crate::store::{LinkKind, PageRecord, Store, StoreError};
+use crate::store::{FrontierEntry, LinkKind, PageRecord, Store, StoreError};
 
 /// Frontier entries read per store call; the loop dispatches between calls.
 const BATCH: usize = 2048;
@@ -46,6 +46,10 @@ pub(super) struct Shared {
     pub(super) config: CrawlConfig,
     /// URL keys whose fetch started this run.
     done: Mutex<HashSet<String>>,
+    /// Held around every frontier push: the loop reads the frontier on from the last
+    /// position it saw, which is sound only while pushes write in position order (see
+    /// `Frontier::peek_from`).
+    push: Mutex<()>,
 }
 
 impl Shared {
@@ -71,6 +75,13 @@ impl Shared {
     /// Whether `url` was fetched this run.
     pub(super) fn is_done(&self, url: &Url) -> bool {
         self.lock_done().contains(&done_key(url))
+    }
+
+    /// Queues `entry` unless its URL is queued; returns whether it was queued now.
+    pub(super) fn push(&self, entry: &FrontierEntry) -> Result<bool, StoreError> {
+        // Nothing inside leaves the guarded unit half-changed.
+        let _one_at_a_time = self.push.lock().unwrap_or_else(PoisonError::into_inner);
+        self.store.frontier().push(entry)
     }
 
     /// Whether a stored page needs no fetch now (see [`record::is_fresh`]).
@@ -136,6 +147,7 @@ impl Crawler {
                 fetcher,
                 config,
                 done: Mutex::new(HashSet::new()),
+                push: Mutex::new(()),
             }),
             progress,
             stop: StopHandle {
@@ -273,6 +285,8 @@ struct Dispatcher {
     deferred: HashSet<HostKey>,
     /// The queue position of the first entry passed over.
     first_deferred: Option<u64>,
+    /// Whether the whole frontier was read with nothing running since.
+    swept: bool,
     /// Entries of URLs already fetched this run, to take out of the frontier.
     removals: Vec<Url>,
     dispatched: u64,
@@ -315,6 +329,7 @@ impl Dispatcher {
             exhausted: false,
             deferred: HashSet::new(),
             first_deferred: None,
+            swept: false,
             removals: Vec::new(),
             dispatched: 0,
             since_flush: 0,
@@ -351,9 +366,18 @@ impl Dispatcher {
                 limit = self.dispatch();
             }
             if self.tasks.is_empty() {
-                if !taking || limit || (self.buffered == 0 && self.exhausted && !self.may_reread())
-                {
+                if !taking || limit {
                     break;
+                }
+                if self.buffered == 0 && self.exhausted && !self.may_reread() {
+                    if self.swept {
+                        break;
+                    }
+                    // Nothing runs, so nothing is being pushed: one last read of the whole
+                    // frontier finds anything the walk by position could have missed.
+                    self.swept = true;
+                    self.cursor = 0;
+                    self.exhausted = false;
                 }
                 continue;
             }
@@ -564,6 +588,7 @@ impl Dispatcher {
         }
         // The task may have queued links after the cursor.
         self.exhausted = false;
+        self.swept = false;
         match end {
             TaskEnd::Settled {
                 settled: Ok(settled),

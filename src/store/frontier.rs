@@ -103,8 +103,13 @@ impl Frontier {
 
     /// The oldest `max` entries at queue position `start` or later (see [`Queued::seq`]),
     /// left in the queue: a crawler that keeps entries queued while it works on them reads
-    /// on from one past the last position it saw. Entries pushed or requeued later always
-    /// come after every entry already queued.
+    /// on from one past the last position it saw.
+    ///
+    /// A position is taken before its entry is written, so two threads pushing at once can
+    /// write their entries out of order, and a reader between the two writes would step
+    /// past the earlier position. A reader that walks the queue this way must keep pushes
+    /// from overlapping (one lock around them); then an entry pushed later always comes
+    /// after every entry already visible.
     pub fn peek_from(&self, start: u64, max: usize) -> Result<Vec<Queued>, StoreError> {
         self.read(self.store.inner.frontier.range(start.to_be_bytes()..), max)
     }

@@ -30,7 +30,9 @@ fn run() -> Result<ExitCode, String> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--min-exact" {
-            let value = args.next().ok_or("--min-exact needs a share, such as 0.995")?;
+            let value = args
+                .next()
+                .ok_or("--min-exact needs a share, such as 0.995")?;
             min_exact = Some(
                 value
                     .parse::<f64>()

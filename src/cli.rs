@@ -2,6 +2,7 @@
 //! any work starts, so a bad flag or rule file fails at once.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -50,6 +51,8 @@ pub enum Command {
     /// Compare the copies of each cable that several sites hold, and report the text only
     /// one site has (runs at the start or end of a body are likely leaked chrome).
     Verify(VerifyArgs),
+    /// Fetch what is new or changed on each republisher, politely, into the store.
+    Crawl(CrawlArgs),
 }
 
 /// `cablestrip verify`.
@@ -62,6 +65,48 @@ pub struct VerifyArgs {
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub show: usize,
 }
+
+/// `cablestrip crawl`.
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// Where to start: seed lists (one URL a line, `#` comments) or URLs [default: every
+    /// seeds/*.txt].
+    #[arg(long, num_args = 1.., value_name = "FILE|URL")]
+    pub seeds: Vec<String>,
+    /// Keep to one site (a rule file's name): its seeds, its hosts, its stored pages.
+    #[arg(long, value_name = "SITE")]
+    pub site: Option<String>,
+    /// Stop after N fetches; what is left stays queued for the next run.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_pages: Option<u64>,
+    /// Requests per second per host, instead of each rule file's rate; 0 turns rate
+    /// limiting off (for a local mirror).
+    #[arg(long, value_name = "N")]
+    pub rate: Option<f64>,
+    /// Requests in flight per host, instead of each rule file's.
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<u32>,
+    /// Crawl HOST[:PORT] as SITE's pages: a mirror, or a local copy (repeatable).
+    #[arg(long = "host-map", value_name = "HOST[:PORT]=SITE")]
+    pub host_map: Vec<String>,
+    /// The User-Agent header [default: cablestrip/VERSION (+contact URL)].
+    #[arg(long, value_name = "UA")]
+    pub user_agent: Option<String>,
+    /// Fetch a stored cable page again only once it is this old: 30d, 12h, 1d12h, 90m;
+    /// 0 re-checks every one.
+    #[arg(long, value_name = "DUR", default_value = "30d", value_parser = cablestrip::crawl::parse_duration)]
+    pub recheck_after: Duration,
+    /// Exit with status 1 when more than this share of requests fail (0 to 1).
+    #[arg(long, value_name = "SHARE", default_value_t = DEFAULT_MAX_ERROR_SHARE)]
+    pub max_error_share: f64,
+    /// The summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A crawl with more failed requests than this share exits with status 1: a site that
+/// is down, blocking us or redesigned, rather than the odd dead link.
+pub const DEFAULT_MAX_ERROR_SHARE: f64 = 0.2;
 
 /// `cablestrip status`.
 #[derive(Debug, Args)]

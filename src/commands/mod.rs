@@ -3,6 +3,7 @@
 //! command; this one dispatches and holds what they share.
 
 mod clean;
+mod crawl;
 mod eval;
 mod export;
 mod ingest;
@@ -41,6 +42,14 @@ impl Failure {
     pub fn store(error: StoreError) -> Failure {
         Failure {
             code: 3,
+            error: error.into(),
+        }
+    }
+
+    /// The job could not be carried out (exit 1).
+    pub fn job(error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            code: 1,
             error: error.into(),
         }
     }
@@ -95,6 +104,7 @@ pub fn run(args: Cli) -> Result<ExitCode, Failure> {
         Command::Eval(eval_args) => eval::run(&rules, &eval_args, &args.db),
         Command::Status(status_args) => status::run(&rules, &open_store(&args.db)?, &status_args),
         Command::Verify(verify_args) => verify::run(&open_store(&args.db)?, &verify_args),
+        Command::Crawl(crawl_args) => crawl::run(rules, &args.db, &crawl_args),
     }
 }
 

@@ -98,9 +98,26 @@ impl Frontier {
     /// The oldest `max` entries, left in the queue: remove each with [`Frontier::remove`]
     /// once it is done, so that a crash before then fetches it again.
     pub fn peek(&self, max: usize) -> Result<Vec<Queued>, StoreError> {
+        self.read(self.store.inner.frontier.iter(), max)
+    }
+
+    /// The oldest `max` entries at queue position `start` or later (see [`Queued::seq`]),
+    /// left in the queue: a crawler that keeps entries queued while it works on them reads
+    /// on from one past the last position it saw.
+    ///
+    /// A position is taken before its entry is written, so two threads pushing at once can
+    /// write their entries out of order, and a reader between the two writes would step
+    /// past the earlier position. A reader that walks the queue this way must keep pushes
+    /// from overlapping (one lock around them); then an entry pushed later always comes
+    /// after every entry already visible.
+    pub fn peek_from(&self, start: u64, max: usize) -> Result<Vec<Queued>, StoreError> {
+        self.read(self.store.inner.frontier.range(start.to_be_bytes()..), max)
+    }
+
+    fn read(&self, entries: sled::Iter, max: usize) -> Result<Vec<Queued>, StoreError> {
         let store = &self.store;
         let mut batch = Vec::with_capacity(max.min(1024));
-        for item in store.inner.frontier.iter().take(max) {
+        for item in entries.take(max) {
             let (key, value) = item.map_err(|e| store.sled_error("reading the frontier", e))?;
             let entry = records::decode(&value)
                 .map_err(|e| store.decode_error(trees::FRONTIER, &key, e))?;

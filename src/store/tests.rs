@@ -843,6 +843,30 @@ fn frontier_is_a_fifo_that_holds_each_url_once() {
 }
 
 #[test]
+fn peek_from_reads_on_from_a_queue_position() {
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).expect("open");
+    let frontier = store.frontier();
+    for p in ["/a", "/b", "/c"] {
+        frontier.push(&entry(p, LinkKind::Cable)).expect("push");
+    }
+    let first = frontier.peek_from(0, 2).expect("peek");
+    let paths: Vec<&str> = first.iter().map(|q| q.entry.url.path()).collect();
+    assert_eq!(paths, ["/a", "/b"]);
+    let rest = frontier.peek_from(first[1].seq + 1, 10).expect("peek on");
+    let paths: Vec<&str> = rest.iter().map(|q| q.entry.url.path()).collect();
+    assert_eq!(paths, ["/c"]);
+    // A requeued entry moves behind everything read so far.
+    frontier
+        .requeue(&entry("/a", LinkKind::Cable))
+        .expect("requeue");
+    let after = frontier.peek_from(rest[0].seq + 1, 10).expect("peek on");
+    let paths: Vec<&str> = after.iter().map(|q| q.entry.url.path()).collect();
+    assert_eq!(paths, ["/a"]);
+    assert!(frontier.peek_from(u64::MAX, 10).expect("peek").is_empty());
+}
+
+#[test]
 fn frontier_survives_reopen_with_order_and_dedupe() {
     let (_dir, path) = temp_db();
     {

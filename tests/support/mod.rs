@@ -23,6 +23,8 @@ use url::Url;
 
 use cablestrip::rules::{Rule, RuleOrigin, RuleSet};
 
+pub mod site;
+
 /// The rule of the test site: cable pages under `/cable/`, index pages at `/`, under
 /// `/list/` and under `/t/` (where the tests put their pages). `/about` and anything else
 /// is out of scope.
@@ -424,4 +426,41 @@ fn reason(status: u16) -> &'static str {
         503 => "Service Unavailable",
         _ => "Status",
     }
+}
+
+/// Opens the store at `path`, waiting (up to 10 s) while it is still locked.
+///
+/// sled releases a database's file lock only when the last of its in-memory references
+/// goes, and some of those are dropped lazily, by its epoch-based collector, a moment after
+/// the database handle itself: a test that reopens a store right after a crawl can find it
+/// still locked by its own process.
+pub fn open_store(path: &Path) -> cablestrip::store::Store {
+    use cablestrip::store::{Store, StoreError};
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match Store::open(path) {
+            Ok(store) => return store,
+            Err(StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(error) => panic!("cannot open the store at {}: {error}", path.display()),
+        }
+    }
+}
+
+/// A copy of the store folder at `path`, to look inside without taking its lock (a
+/// cablestrip process started next may need it).
+pub fn copy_store(path: &Path) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().expect("temp dir");
+    for entry in walkdir::WalkDir::new(path) {
+        let entry = entry.expect("store folder is readable");
+        let relative = entry.path().strip_prefix(path).expect("under the store");
+        let target = copy.path().join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+    copy
 }

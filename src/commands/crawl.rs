@@ -1,0 +1,249 @@
+//! `cablestrip crawl`: resolve seeds, host mappings and limits, open the store, run the
+//! crawl on a tokio runtime with a progress bar and Ctrl-C / SIGTERM handling, print the
+//! summary, and choose the exit status.
+
+use std::io::IsTerminal as _;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::anyhow;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use cablestrip::crawl::fetch::DEFAULT_USER_AGENT;
+use cablestrip::crawl::{
+    CrawlConfig, CrawlError, Crawler, FetchConfig, PolitenessConfig, StopHandle, Summary, seeds,
+};
+use cablestrip::rules::RuleSet;
+
+use super::{Failure, open_store};
+use crate::cli::CrawlArgs;
+
+/// Where the seed lists are when no --seeds is given.
+const SEED_DIR: &str = "seeds";
+
+pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, Failure> {
+    // Everything is checked before the store is opened or a request sent.
+    for value in &args.host_map {
+        let (host, site) = value.split_once('=').ok_or_else(|| {
+            Failure::input(anyhow!(
+                "--host-map `{value}` has no `=`; write HOST[:PORT]=SITE, such as 127.0.0.1:8080=cablegate.wikileaks.org"
+            ))
+        })?;
+        rules
+            .map_host(host.trim(), site.trim())
+            .map_err(Failure::input)?;
+    }
+    if let Some(site) = &args.site {
+        rules.require(site).map_err(Failure::input)?;
+    }
+    if !(0.0..=1.0).contains(&args.max_error_share) {
+        return Err(Failure::input(anyhow!(
+            "--max-error-share {} is not a share: give a number from 0 to 1, such as 0.2",
+            args.max_error_share
+        )));
+    }
+    let seeds = seeds::resolve(
+        &args.seeds,
+        Path::new(SEED_DIR),
+        &rules,
+        args.site.as_deref(),
+    )
+    .map_err(Failure::input)?;
+    let config = CrawlConfig {
+        fetch: FetchConfig {
+            user_agent: args
+                .user_agent
+                .clone()
+                .unwrap_or_else(|| DEFAULT_USER_AGENT.to_string()),
+            politeness: PolitenessConfig {
+                rate: args.rate,
+                concurrency: args.concurrency,
+                ..PolitenessConfig::default()
+            },
+            ..FetchConfig::default()
+        },
+        recheck_after: args.recheck_after,
+        max_pages: args.max_pages,
+        site: args.site.clone(),
+        ..CrawlConfig::default()
+    };
+    config.fetch.validate().map_err(Failure::input)?;
+
+    let store = open_store(db)?;
+    let crawler = Crawler::new(store, Arc::new(rules), config).map_err(Failure::input)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::job(anyhow!("cannot start the async runtime: {e}")))?;
+    let result = runtime.block_on(async {
+        tokio::spawn(handle_signals(crawler.stop_handle()));
+        let bar = progress_bar(&crawler);
+        let result = crawler.run(&seeds).await;
+        if let Some((bar, ticker)) = bar {
+            ticker.abort();
+            bar.finish_and_clear();
+        }
+        result
+    });
+    // Blocking tasks are done; don't wait on the signal task.
+    runtime.shutdown_background();
+    let summary = result.map_err(|error| match error {
+        CrawlError::Store(error) => Failure::store(error),
+        CrawlError::Config(error) => Failure::input(error),
+        error @ CrawlError::Task { .. } => Failure::job(error),
+    })?;
+
+    if args.json {
+        let json = serde_json::to_string_pretty(&summary).map_err(Failure::job)?;
+        println!("{json}");
+    } else {
+        print_summary(&summary);
+    }
+    if summary.nothing_fetched() {
+        eprintln!(
+            "error: nothing could be fetched: {} requests, not one page or 304 came back; see the errors above (is the site up, or is robots.txt keeping us out?)",
+            summary.requests
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let share = summary.error_share();
+    if share > args.max_error_share {
+        eprintln!(
+            "error: {:.1} % of requests failed, more than --max-error-share {:.1} %; see the errors by host above",
+            share * 100.0,
+            args.max_error_share * 100.0
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The first Ctrl-C (or SIGTERM, as systemd sends) stops the crawl cleanly; a second quits
+/// at once. Either way the store stays consistent: pages are recorded in transactions and
+/// what was not recorded is still in the frontier.
+async fn handle_signals(stop: StopHandle) {
+    let mut asked = 0;
+    loop {
+        if !next_signal().await {
+            return;
+        }
+        asked += 1;
+        if asked == 1 {
+            eprintln!(
+                "stopping: no new fetches; finishing those in flight and flushing (Ctrl-C again to quit at once)"
+            );
+            stop.stop();
+        } else {
+            eprintln!(
+                "quitting at once; the store is consistent and the next crawl resumes from its frontier"
+            );
+            std::process::exit(130);
+        }
+    }
+}
+
+/// Waits for Ctrl-C or SIGTERM; false if signals cannot be listened for.
+#[cfg(unix)]
+async fn next_signal() -> bool {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        return tokio::signal::ctrl_c().await.is_ok();
+    };
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => result.is_ok(),
+        received = term.recv() => received.is_some(),
+    }
+}
+
+/// Waits for Ctrl-C; false if it cannot be listened for.
+#[cfg(not(unix))]
+async fn next_signal() -> bool {
+    tokio::signal::ctrl_c().await.is_ok()
+}
+
+/// A spinner with the live counters, on a terminal only.
+fn progress_bar(crawler: &Crawler) -> Option<(ProgressBar, tokio::task::JoinHandle<()>)> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(4));
+    let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    bar.set_style(style);
+    let progress = crawler.progress();
+    let shown = bar.clone();
+    let ticker = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+        loop {
+            tick.tick().await;
+            let now = progress.snapshot();
+            shown.set_message(format!(
+                "done {}  queued {}  {:.1} pages/s  errors {}",
+                now.done,
+                now.queued,
+                now.rate(),
+                now.errors
+            ));
+            shown.tick();
+        }
+    });
+    Some((bar, ticker))
+}
+
+fn print_summary(s: &Summary) {
+    let ended = match s.ended {
+        cablestrip::crawl::Ended::Finished => "finished",
+        cablestrip::crawl::Ended::MaxPages => "stopped at --max-pages",
+        cablestrip::crawl::Ended::Interrupted => "interrupted",
+    };
+    println!(
+        "crawl run #{} {ended} in {:.1} s ({:.1} pages/s)",
+        s.run, s.seconds, s.pages_per_second
+    );
+    println!(
+        "  started from   {} seeds, {} index pages to re-check, {} cable pages due, {} left by an earlier run",
+        s.start.seeds_queued,
+        s.start.index_pages_queued,
+        s.start.cable_pages_queued,
+        s.start.resumed
+    );
+    println!(
+        "  requests       {} ({} conditional)",
+        s.requests, s.conditional
+    );
+    println!(
+        "  fetched        {} ({} cable pages, {} index pages; {:.1} MB)",
+        s.fetched,
+        s.fetched_cable_pages,
+        s.fetched_index_pages,
+        s.bytes as f64 / 1e6
+    );
+    println!("  not modified   {}", s.not_modified);
+    println!(
+        "  skipped        {} stored cable pages not due for a re-check",
+        s.skipped
+    );
+    println!("  robots-denied  {}", s.robots_denied);
+    println!(
+        "  errors         {} ({:.1} % of requests)",
+        s.errors,
+        s.error_share() * 100.0
+    );
+    for (host, kinds) in &s.errors_by_host {
+        let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        println!("    {host}: {}", kinds.join(", "));
+    }
+    println!(
+        "  cables         {} new, {} changed, {} unchanged; {} pages rejected by the rules",
+        s.new_cables, s.changed_cables, s.unchanged_cables, s.rejected_pages
+    );
+    if s.abandoned > 0 {
+        println!(
+            "  abandoned      {} fetches still waiting at the stop",
+            s.abandoned
+        );
+    }
+    println!("  queued         {} left for the next run", s.queued);
+}

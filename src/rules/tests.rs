@@ -1,3 +1,5 @@
+//! Tests of rule files: compiling, versions, and the errors a bad file gets.
+
 use super::*;
 
 const MINIMAL: &str = r#"

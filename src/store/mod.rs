@@ -41,6 +41,8 @@ mod records;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_frontier;
+#[cfg(test)]
 mod tests_reads;
 
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //! cleaned the same way however it arrived.
 
 use jiff::Timestamp;
+use scraper::Html;
 
 use crate::clean::{self, Reject};
 use crate::model::{Cable, Page};
@@ -45,6 +46,18 @@ pub fn store_page(
     arrival: &Arrival,
     policy: ReplacePolicy,
 ) -> Result<Stored, StoreError> {
+    store_parsed_page(store, rule, arrival, policy, None)
+}
+
+/// [`store_page`] for a caller that has already parsed the page with
+/// [`clean::parse_page`] (the crawler, for its links): cleaning reuses that document.
+pub fn store_parsed_page(
+    store: &Store,
+    rule: &Rule,
+    arrival: &Arrival,
+    policy: ReplacePolicy,
+    document: Option<&Html>,
+) -> Result<Stored, StoreError> {
     let page = &arrival.page;
     let body_hash = crate::store::BodyHash::of(&page.body);
     let previous = store.page(&page.url)?;
@@ -63,7 +76,7 @@ pub fn store_page(
         });
     }
     let put = store.put_body(&rule.name, &page.body)?;
-    let (outcome, cable, reject) = clean_page(page, rule);
+    let (outcome, cable, reject) = clean_page_with(page, rule, document);
     let record = PageRecord {
         url: page.url.clone(),
         site: rule.name.clone(),
@@ -86,10 +99,21 @@ pub fn store_page(
 
 /// Cleans a cable page; an index page is recorded as not cleaned.
 pub fn clean_page(page: &Page, rule: &Rule) -> (CleanOutcome, Option<Cable>, Option<Reject>) {
+    clean_page_with(page, rule, None)
+}
+
+fn clean_page_with(
+    page: &Page,
+    rule: &Rule,
+    document: Option<&Html>,
+) -> (CleanOutcome, Option<Cable>, Option<Reject>) {
     if !matches!(rule.classify(&page.url), UrlKind::Cable { .. }) {
         return (CleanOutcome::NotCleaned, None, None);
     }
-    let result = clean::clean_with(page, rule);
+    let result = match document {
+        Some(document) => clean::clean_parsed(page, rule, document),
+        None => clean::clean_with(page, rule),
+    };
     let outcome = CleanOutcome::of(&result, &rule.version);
     match result {
         Ok(cable) => (outcome, Some(cable), None),

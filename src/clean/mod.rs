@@ -93,12 +93,21 @@ pub fn clean(page: &Page, rules: &RuleSet) -> Result<Cable, Reject> {
 
 /// Cleans `page` with `rule`, whatever its host.
 pub fn clean_with(page: &Page, rule: &Rule) -> Result<Cable, Reject> {
-    let UrlKind::Cable { id: url_id } = rule.classify(&page.url) else {
-        return Err(Reject::NotACablePage {
-            site: rule.name.clone(),
-            path: crate::rules::path_and_query(&page.url),
-        });
-    };
+    let url_id = cable_url_id(page, rule)?;
+    let document = parse_page(page, rule)?;
+    clean_document(page, rule, url_id, &document)
+}
+
+/// Cleans `page` with `rule` from a document already made by [`parse_page`], so that a
+/// caller who also needs the page's links (the crawler) parses it once.
+pub fn clean_parsed(page: &Page, rule: &Rule, document: &Html) -> Result<Cable, Reject> {
+    let url_id = cable_url_id(page, rule)?;
+    clean_document(page, rule, url_id, document)
+}
+
+/// Decodes the page, repairs its bare markup when the rule says so, and parses it; a
+/// page nested deeper than any real one is refused unparsed.
+pub fn parse_page(page: &Page, rule: &Rule) -> Result<Html, Reject> {
     let decoded = decode::decode(&page.body, page.content_type.as_deref());
     let html = if rule.repair_bare_markup {
         repair::repair_bare_markup(&decoded.text)
@@ -110,11 +119,28 @@ pub fn clean_with(page: &Page, rule: &Rule) -> Result<Cable, Reject> {
             limit: guard::MAX_NESTING,
         });
     }
-    let document = Html::parse_document(&html);
-    let extractor = Extractor {
-        document: &document,
-        rule,
-    };
+    Ok(Html::parse_document(&html))
+}
+
+/// The `id` group of the rule's cable path pattern, or a reject when the URL is not one
+/// of the site's cable pages.
+fn cable_url_id(page: &Page, rule: &Rule) -> Result<Option<String>, Reject> {
+    match rule.classify(&page.url) {
+        UrlKind::Cable { id } => Ok(id),
+        _ => Err(Reject::NotACablePage {
+            site: rule.name.clone(),
+            path: crate::rules::path_and_query(&page.url),
+        }),
+    }
+}
+
+fn clean_document(
+    page: &Page,
+    rule: &Rule,
+    url_id: Option<String>,
+    document: &Html,
+) -> Result<Cable, Reject> {
+    let extractor = Extractor { document, rule };
 
     let mut body = extractor
         .block(&rule.body)

@@ -15,9 +15,9 @@ use url::Url;
 
 use super::fetch::{FailureKind, FetchOutcome};
 use super::run::Shared;
-use super::scope::extract_links;
+use super::scope::links_of;
 use super::seeds::Seed;
-use crate::clean::decode;
+use crate::clean;
 use crate::model::Page;
 use crate::pipeline::{self, Arrival};
 use crate::store::{
@@ -295,10 +295,22 @@ fn settle_page(
         return settle_failure(shared, job, &FetchOutcome::RedirectOutOfScope { to });
     };
     let bytes = page.body.len() as u64;
-    let queued = if is_html(page.content_type.as_deref()) {
-        queue_links(shared, &page, job.entry.depth.saturating_add(1))?
+    // One parse serves both the links and the cleaning. A page refused unparsed (nested
+    // deeper than any real page) gives no links; cleaning records why.
+    let document = if is_html(page.content_type.as_deref()) {
+        clean::parse_page(&page, rule).ok()
     } else {
-        0
+        None
+    };
+    // Links go into the frontier before the page's record is written, so a crash leaves
+    // none of them behind.
+    let queued = match &document {
+        Some(document) => queue_links(
+            shared,
+            links_of(&page.url, document),
+            job.entry.depth.saturating_add(1),
+        )?,
+        None => 0,
     };
     let arrival = Arrival {
         page,
@@ -306,7 +318,13 @@ fn settle_page(
         last_modified,
         fetched_at: Timestamp::now(),
     };
-    let stored = pipeline::store_page(&shared.store, rule, &arrival, ReplacePolicy::KeepPrevious)?;
+    let stored = pipeline::store_parsed_page(
+        &shared.store,
+        rule,
+        &arrival,
+        ReplacePolicy::KeepPrevious,
+        document.as_ref(),
+    )?;
     let change = match stored.change {
         CableChange::New => Change::New,
         CableChange::Changed { .. } => Change::Changed,
@@ -322,12 +340,9 @@ fn settle_page(
     })
 }
 
-/// Queues the in-scope links of `page` that this run has not fetched and that are not
+/// Queues the in-scope `links` of a page that this run has not fetched and that are not
 /// fresh cable pages; returns how many were new to the frontier.
-fn queue_links(shared: &Shared, page: &Page, depth: u32) -> Result<u64, StoreError> {
-    let text = decode::decode(&page.body, page.content_type.as_deref()).text;
-    let links = extract_links(&page.url, &text);
-    drop(text);
+fn queue_links(shared: &Shared, links: Vec<Url>, depth: u32) -> Result<u64, StoreError> {
     let now = Timestamp::now();
     let mut queued = 0;
     for url in links {

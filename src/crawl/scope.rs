@@ -55,7 +55,11 @@ pub fn in_scope<'r>(rules: &'r RuleSet, url: &Url) -> Option<(&'r str, UrlKind)>
 /// A `<base href>` in the page changes what relative links resolve against, as it does in
 /// a browser. Links that are not http(s) are left out; scope is the caller's to check.
 pub fn extract_links(base: &Url, html: &str) -> Vec<Url> {
-    let document = Html::parse_document(html);
+    links_of(base, &Html::parse_document(html))
+}
+
+/// The links of a page already parsed, as [`extract_links`] gives them.
+pub fn links_of(base: &Url, document: &Html) -> Vec<Url> {
     let base = document
         .select(&BASE)
         .next()

@@ -9,23 +9,6 @@ use std::path::Path;
 use cablestrip::store::Store;
 use mirror::*;
 
-fn ingested() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mirror = dir.path().join("site");
-    cablegate_mirror(&mirror);
-    let db = dir.path().join("db");
-    json(&[
-        "--db",
-        path_str(&db),
-        "ingest",
-        path_str(&mirror),
-        "--site",
-        CABLEGATE,
-        "--json",
-    ]);
-    (dir, db)
-}
-
 fn checksum(db: &Path) -> u64 {
     Store::open_existing(db)
         .expect("open")
@@ -57,7 +40,7 @@ fn cable_json(db: &Path, selectors: &Path, id: &str) -> serde_json::Value {
 
 #[test]
 fn with_unchanged_rules_a_reclean_touches_no_cable() {
-    let (_dir, db) = ingested();
+    let (_dir, db) = ingested_cablegate_mirror();
     let before = checksum(&db);
     let stale_only = reclean(&db, None, &[]);
     assert_eq!(stale_only["examined"], 0, "nothing is stale");
@@ -73,7 +56,7 @@ fn with_unchanged_rules_a_reclean_touches_no_cable() {
 
 #[test]
 fn a_new_rule_version_alone_re_stamps_cables_without_changing_them() {
-    let (dir, db) = ingested();
+    let (dir, db) = ingested_cablegate_mirror();
     let selectors = dir.path().join("selectors");
     edited_selectors(&selectors, CABLEGATE, comment_only);
     let status = json(&[
@@ -96,7 +79,7 @@ fn a_new_rule_version_alone_re_stamps_cables_without_changing_them() {
 
 #[test]
 fn a_dry_run_shows_the_diff_and_writes_nothing_then_the_real_run_changes_the_cables() {
-    let (dir, db) = ingested();
+    let (dir, db) = ingested_cablegate_mirror();
     let selectors = dir.path().join("selectors");
     edited_selectors(&selectors, CABLEGATE, drop_links);
     let before = checksum(&db);
@@ -139,7 +122,7 @@ fn a_dry_run_shows_the_diff_and_writes_nothing_then_the_real_run_changes_the_cab
 
 #[test]
 fn a_page_now_rejected_keeps_its_cable_unless_asked_to_drop_it() {
-    let (dir, db) = ingested();
+    let (dir, db) = ingested_cablegate_mirror();
     let selectors = dir.path().join("selectors");
     edited_selectors(&selectors, CABLEGATE, |text| {
         text.replace(
@@ -162,7 +145,7 @@ fn a_page_now_rejected_keeps_its_cable_unless_asked_to_drop_it() {
     );
 
     // In a fresh store, with --drop-rejected, a reject deletes the cable.
-    let (dir, db) = ingested();
+    let (dir, db) = ingested_cablegate_mirror();
     let selectors = dir.path().join("selectors");
     edited_selectors(&selectors, CABLEGATE, |text| {
         text.replace(
@@ -179,7 +162,7 @@ fn a_page_now_rejected_keeps_its_cable_unless_asked_to_drop_it() {
 
 #[test]
 fn pages_of_a_site_without_a_rule_are_reported_and_left() {
-    let (dir, db) = ingested();
+    let (dir, db) = ingested_cablegate_mirror();
     let selectors = dir.path().join("selectors");
     std::fs::create_dir_all(&selectors).expect("mkdir");
     std::fs::copy(

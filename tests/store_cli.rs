@@ -476,19 +476,8 @@ fn show_lists_every_copy_a_page_or_the_raw_bytes() {
 
 #[test]
 fn eval_from_db_scores_what_export_writes() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let (dir, db) = ingested_cablegate_mirror();
     let mirror = dir.path().join("site");
-    cablegate_mirror(&mirror);
-    let db = dir.path().join("db");
-    json(&[
-        "--db",
-        path_str(&db),
-        "ingest",
-        path_str(&mirror),
-        "--site",
-        CABLEGATE,
-        "--json",
-    ]);
     let mut truth = String::new();
     for (id, stem) in [
         ("09VALLETTA123", "standard"),

@@ -245,3 +245,22 @@ pub fn drop_links(text: &str) -> String {
 pub fn comment_only(text: &str) -> String {
     format!("{text}\n# edited: a comment changes the version, not the cables\n")
 }
+
+/// The cablegate fixture mirror ingested into a fresh store: (temp folder, database).
+/// The mirror itself is `<temp folder>/site`.
+pub fn ingested_cablegate_mirror() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mirror = dir.path().join("site");
+    cablegate_mirror(&mirror);
+    let db = dir.path().join("db");
+    json(&[
+        "--db",
+        path_str(&db),
+        "ingest",
+        path_str(&mirror),
+        "--site",
+        CABLEGATE,
+        "--json",
+    ]);
+    (dir, db)
+}

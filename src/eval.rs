@@ -8,13 +8,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
+use crate::clean::{self, Reject};
+use crate::mirror::{self, MirrorError};
+use crate::model::{Cable, Page, PageUrl};
+use crate::rules::{Rule, UrlKind};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use url::Url;
-
-use crate::clean::{self, Reject};
-use crate::model::{Cable, Page};
-use crate::rules::{Rule, UrlKind};
 
 /// What can stop an evaluation before it scores anything.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +26,9 @@ pub enum EvalError {
         /// Why.
         source: std::io::Error,
     },
+    /// The mirror cannot be read.
+    #[error(transparent)]
+    Mirror(#[from] MirrorError),
     /// A line of the truth file is not `{"id","header","body"}`.
     #[error("{}:{line}: not a truth record ({message}); fix: one JSON object per line with string fields id, header and body", path.display())]
     BadTruth {
@@ -143,38 +145,26 @@ pub fn read_truth(path: &Path) -> Result<Vec<TruthRecord>, EvalError> {
     Ok(records)
 }
 
-/// Every `*.html`/`*.htm` file under `dir` with the URL it had on the rule's site.
-pub fn mirror_pages(dir: &Path, rule: &Rule) -> Result<Vec<(PathBuf, Url)>, EvalError> {
-    let mut pages = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|error| EvalError::Read {
-            path: error.path().unwrap_or(dir).to_path_buf(),
-            source: error.into(),
-        })?;
-        let path = entry.path();
-        let is_html = path
+/// The pages an evaluation cleans: every page of the mirror at `dir` (as [`mirror::plan`]
+/// maps it, duplicates included), and every other HTML file under it at the URL its path
+/// would have, to count that none of them gives a cable.
+pub fn mirror_pages(dir: &Path, rule: &Rule) -> Result<Vec<(PathBuf, PageUrl)>, EvalError> {
+    let base = mirror::base_url(rule, None)?;
+    let plan = mirror::plan(dir, rule, &base)?;
+    let mut pages: Vec<(PathBuf, PageUrl)> = plan
+        .files
+        .into_iter()
+        .chain(plan.duplicates)
+        .map(|file| (file.path, file.url))
+        .collect();
+    pages.extend(plan.skipped.into_iter().filter_map(|file| {
+        let is_html = file
+            .path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
-        if !entry.file_type().is_file() || !is_html {
-            continue;
-        }
-        let relative = path.strip_prefix(dir).unwrap_or(path);
-        let mut url =
-            Url::parse(&format!("https://{}/", rule.primary_host())).map_err(|error| {
-                EvalError::Read {
-                    path: path.to_path_buf(),
-                    source: std::io::Error::other(error),
-                }
-            })?;
-        url.path_segments_mut()
-            .map_err(|()| EvalError::Read {
-                path: path.to_path_buf(),
-                source: std::io::Error::other("host URL cannot take a path"),
-            })?
-            .pop_if_empty()
-            .extend(relative.iter().map(|part| part.to_string_lossy()));
-        pages.push((path.to_path_buf(), url));
-    }
+        Some((file.path, file.url.filter(|_| is_html)?))
+    }));
+    pages.sort();
     Ok(pages)
 }
 
@@ -188,10 +178,7 @@ pub fn evaluate(rule: &Rule, dir: &Path, truth: &[TruthRecord]) -> Result<EvalRe
                 path: path.clone(),
                 source,
             })?;
-            Ok(clean::clean_with(
-                &Page::from_bytes(url.clone(), bytes),
-                rule,
-            ))
+            Ok(clean::clean(&Page::from_bytes(url.clone(), bytes), rule))
         })
         .collect::<Result<_, EvalError>>()?;
 
@@ -236,8 +223,7 @@ pub fn score(
     let mut by_id: HashMap<String, Cable> = HashMap::new();
     let mut cables_from_non_cable_pages = 0;
     for cable in cables {
-        let is_cable_page = Url::parse(&cable.url)
-            .is_ok_and(|url| matches!(rule.classify(&url), UrlKind::Cable { .. }));
+        let is_cable_page = matches!(rule.classify(&cable.url), UrlKind::Cable { .. });
         if !is_cable_page {
             cables_from_non_cable_pages += 1;
         }
@@ -407,18 +393,4 @@ fn token_overlap(ours: &str, truth: &str) -> (usize, usize, usize) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalise_folds_blank_runs_and_trailing_spaces_only() {
-        assert_eq!(normalise("\n\nA  \n\n\n\nB\t\n C\n\n"), "A\n\nB\n C");
-        assert_ne!(normalise("A\nB"), normalise("A\n\nB"));
-        assert_ne!(normalise("A B"), normalise("A  B"));
-    }
-
-    #[test]
-    fn token_overlap_counts_multisets() {
-        assert_eq!(token_overlap("a a b x", "a b b"), (2, 4, 3));
-    }
-}
+mod tests;

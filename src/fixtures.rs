@@ -11,17 +11,16 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 use crate::clean;
-use crate::model::{Cable, Page};
+use crate::model::{Cable, Page, PageUrl};
 use crate::rules::RuleSet;
 
 /// A fixture folder that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum FixtureError {
     /// A file could not be read.
-    #[error("cannot read {}: {source}; fix: pass --fixtures with the folder of fixture cases", path.display())]
+    #[error("cannot read {}: {source}; fix: give the folder of fixture cases", path.display())]
     Read {
         /// What could not be read.
         path: PathBuf,
@@ -232,7 +231,7 @@ fn run_case(rules: &RuleSet, site: &str, html_path: &Path) -> Result<CaseResult,
             return Ok(result);
         }
     };
-    let url = match Url::parse(&case.url) {
+    let url = match PageUrl::parse(&case.url) {
         Ok(url) => url,
         Err(error) => {
             result.differences.push(broken(format!(
@@ -255,7 +254,7 @@ fn run_case(rules: &RuleSet, site: &str, html_path: &Path) -> Result<CaseResult,
         path: html_path.to_path_buf(),
         site: site.to_string(),
     })?;
-    let outcome = clean::clean_with(&page, rule);
+    let outcome = clean::clean(&page, rule);
     let expect = &case.expect;
     match (&expect.reject, outcome) {
         (Some(kind), Err(reject)) => {

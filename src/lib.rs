@@ -7,6 +7,7 @@ pub mod eval;
 pub mod export;
 pub mod fixtures;
 pub mod ingest;
+pub mod mirror;
 pub mod model;
 pub mod pipeline;
 pub mod reclean;

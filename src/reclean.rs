@@ -3,9 +3,9 @@
 //!
 //! A page is stale when its outcome was made by another version of its site's rule, or when
 //! its URL now classes as a cable page but it was stored as not cleaned; `--all` takes every
-//! page the rule cleans. Pages whose site has no rule any more are counted and left. The
-//! same `pipeline::clean_page` as crawl and ingest does the cleaning, and the store writes
-//! only what differs, so with unchanged rules a reclean writes nothing.
+//! page the rule cleans. Pages whose site has no rule any more are counted and left. Each
+//! page goes the same way as every other ([`pipeline::process`], as a stored arrival), and
+//! the store writes only what differs, so with unchanged rules a reclean writes nothing.
 //!
 //! Each page is recorded in one transaction (page record, cable and index entry together)
 //! and the store is flushed every batch, so a reclean killed midway leaves every page either
@@ -18,8 +18,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::{Cable, Page};
-use crate::pipeline;
+use crate::model::Cable;
+use crate::pipeline::{self, Arrival, Processed, Tally, same_content};
 use crate::rules::{Rule, RuleSet, UrlKind};
 use crate::store::{CableChange, CleanOutcome, PageRecord, ReplacePolicy, Store, StoreError};
 
@@ -133,15 +133,7 @@ enum Outcome {
     Skipped,
     NoRule(String),
     MissingBody,
-    Cleaned(Box<Cleaned>),
-}
-
-/// A page cleaned again: what it was, what it is now, and what that did to its cable.
-struct Cleaned {
-    change: CableChange,
-    new: Option<Cable>,
-    was: CleanOutcome,
-    now: CleanOutcome,
+    Cleaned(Box<Processed>),
 }
 
 /// Whether `page` needs cleaning again with `rule` (its site's current rule).
@@ -182,6 +174,7 @@ pub fn reclean(
         all: options.all,
         ..RecleanReport::default()
     };
+    let mut tally = Tally::default();
     let looked_at = std::sync::atomic::AtomicU64::new(0);
     let mut pages = store.pages(options.site.as_deref());
     loop {
@@ -209,7 +202,7 @@ pub fn reclean(
             })
             .collect();
         for (page, outcome) in batch.iter().zip(outcomes) {
-            report.add(page, outcome?, options);
+            report.add(page, outcome?, options, &mut tally);
         }
         if !options.dry_run {
             store.flush()?;
@@ -220,6 +213,7 @@ pub fn reclean(
             );
         }
     }
+    report.count(&tally);
     report.writes = store.content_writes() - writes_before;
     report.seconds = started.elapsed().as_secs_f64();
     if report.seconds > 0.0 {
@@ -240,75 +234,32 @@ fn reclean_page(
     record: &PageRecord,
     options: &RecleanOptions,
 ) -> Result<Outcome, StoreError> {
-    let Some(hash) = &record.body else {
-        return Ok(Outcome::MissingBody);
+    let pipeline_options = pipeline::Options {
+        policy: options.policy,
+        dry_run: options.dry_run,
     };
-    let Some(body) = store.body(hash)? else {
-        return Ok(Outcome::MissingBody);
-    };
-    let page = Page {
-        url: record.url.clone(),
-        status: record.status,
-        content_type: record.content_type.clone(),
-        body,
-    };
-    let previous = store.cable_with_body(&record.url, hash, &page.body)?;
-    let (outcome, cable, _reject) = pipeline::clean_page(&page, rule);
-    let change = if options.dry_run || (outcome == record.outcome && cable == previous) {
-        // Nothing to write (the usual case with unchanged rules): record_page would find
-        // the same and write nothing, but only after reading the page and cable again.
-        would_change(previous, cable.as_ref(), &outcome, options.policy)
-    } else {
-        let updated = PageRecord {
-            outcome: outcome.clone(),
-            ..record.clone()
-        };
-        store.record_page(&updated, cable.as_ref(), options.policy)?
-    };
-    Ok(Outcome::Cleaned(Box::new(Cleaned {
-        change,
-        new: cable,
-        was: record.outcome.clone(),
-        now: outcome,
-    })))
-}
-
-/// What `Store::record_page` would report, without writing.
-fn would_change(
-    previous: Option<Cable>,
-    cable: Option<&Cable>,
-    outcome: &CleanOutcome,
-    policy: ReplacePolicy,
-) -> CableChange {
-    let rejected = matches!(outcome, CleanOutcome::Rejected { .. });
-    match (cable, previous) {
-        (Some(new), Some(previous)) if previous == *new => CableChange::Unchanged,
-        (Some(_), Some(previous)) => CableChange::Changed { previous },
-        (Some(_), None) => CableChange::New,
-        (None, Some(previous)) if rejected && policy == ReplacePolicy::DropRejected => {
-            CableChange::Dropped { previous }
-        }
-        (None, Some(_)) => CableChange::KeptPrevious,
-        (None, None) if rejected => CableChange::Rejected,
-        (None, None) => CableChange::NotCleaned,
-    }
-}
-
-/// Whether two cables differ in more than their `rules` stamp.
-pub fn same_content(a: &Cable, b: &Cable) -> bool {
-    Cable {
-        rules: String::new(),
-        ..a.clone()
-    } == Cable {
-        rules: String::new(),
-        ..b.clone()
+    match pipeline::process(
+        store,
+        rule,
+        Arrival::Stored(record.clone()),
+        &pipeline_options,
+    ) {
+        Ok(processed) => Ok(Outcome::Cleaned(Box::new(processed))),
+        Err(StoreError::MissingBody { .. }) => Ok(Outcome::MissingBody),
+        Err(error) => Err(error),
     }
 }
 
 impl RecleanReport {
-    fn add(&mut self, page: &PageRecord, outcome: Outcome, options: &RecleanOptions) {
+    fn add(
+        &mut self,
+        page: &PageRecord,
+        outcome: Outcome,
+        options: &RecleanOptions,
+        tally: &mut Tally,
+    ) {
         self.pages += 1;
-        let (change, new, was, now) = match outcome {
+        let processed = match outcome {
             Outcome::Skipped => return,
             Outcome::NoRule(site) => {
                 *self.no_rule.entry(site).or_insert(0) += 1;
@@ -318,70 +269,47 @@ impl RecleanReport {
                 self.missing_body += 1;
                 return;
             }
-            Outcome::Cleaned(cleaned) => {
-                let Cleaned {
-                    change,
-                    new,
-                    was,
-                    now,
-                } = *cleaned;
-                (change, new, was, now)
-            }
+            Outcome::Cleaned(processed) => processed,
         };
-        self.examined += 1;
-        let was_rejected = matches!(was, CleanOutcome::Rejected { .. });
-        let count_reject = |report: &mut RecleanReport| {
-            if was_rejected {
-                report.still_rejected += 1;
-                return false;
-            }
-            report.newly_rejected += 1;
-            if let CleanOutcome::Rejected { kind, message, .. } = &now
-                && report.rejects.len() < MAX_LISTED_REJECTS
-            {
-                report.rejects.push(RejectedPage {
-                    url: page.url.to_string(),
-                    kind: kind.clone(),
-                    message: message.clone(),
-                });
-            }
-            true
-        };
-        match change {
-            CableChange::New => self.new += 1,
-            CableChange::Unchanged => self.unchanged += 1,
-            CableChange::Changed { previous } => match new {
-                Some(new) if same_content(&previous, &new) => self.restamped += 1,
-                Some(new) => {
-                    self.changed += 1;
-                    if options.dry_run && self.samples.len() < options.sample {
-                        self.samples.push(ChangeSample {
-                            url: page.url.to_string(),
-                            id: new.id.to_string(),
-                            diff: cable_diff(&previous, &new),
-                        });
-                    }
-                }
-                None => self.changed += 1,
-            },
-            CableChange::Rejected => {
-                count_reject(self);
-            }
-            CableChange::KeptPrevious if matches!(now, CleanOutcome::NotCleaned) => {
-                self.no_longer_cable_pages += 1;
-            }
-            CableChange::KeptPrevious => {
-                if count_reject(self) {
-                    self.kept_previous += 1;
-                }
-            }
-            CableChange::Dropped { .. } => {
-                if count_reject(self) {
-                    self.dropped += 1;
-                }
-            }
-            CableChange::NotCleaned => self.no_longer_cable_pages += 1,
+        tally.add(&processed);
+        let was_rejected = matches!(processed.before, Some(CleanOutcome::Rejected { .. }));
+        if let CleanOutcome::Rejected { kind, message, .. } = &processed.after
+            && !was_rejected
+            && self.rejects.len() < MAX_LISTED_REJECTS
+        {
+            self.rejects.push(RejectedPage {
+                url: page.url.to_string(),
+                kind: kind.clone(),
+                message: message.clone(),
+            });
         }
+        if let (CableChange::Changed { previous }, Some(new)) =
+            (&processed.change, &processed.cable)
+            && options.dry_run
+            && !same_content(previous, new)
+            && self.samples.len() < options.sample
+        {
+            self.samples.push(ChangeSample {
+                url: page.url.to_string(),
+                id: new.id.to_string(),
+                diff: cable_diff(previous, new),
+            });
+        }
+    }
+
+    /// Takes the cable counts from the run's tally.
+    fn count(&mut self, tally: &Tally) {
+        let n = |count: u64| usize::try_from(count).unwrap_or(usize::MAX);
+        self.examined = n(tally.processed);
+        self.changed = n(tally.changed);
+        self.restamped = n(tally.restamped);
+        self.unchanged = n(tally.unchanged);
+        self.new = n(tally.new);
+        self.newly_rejected = n(tally.newly_rejected);
+        self.kept_previous = n(tally.kept_previous);
+        self.dropped = n(tally.dropped);
+        self.still_rejected = n(tally.still_rejected);
+        self.no_longer_cable_pages = n(tally.not_cleaned + tally.not_cleaned_kept);
     }
 }
 
@@ -422,82 +350,4 @@ pub fn cable_diff(before: &Cable, after: &Cable) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::CableId;
-
-    fn cable(body: &str, rules: &str) -> Cable {
-        Cable {
-            id: CableId::parse("08MOSCOW3728").expect("id"),
-            url: "https://cablegate.wikileaks.org/cable/2008/12/08MOSCOW3728.html".to_string(),
-            site: "cablegate.wikileaks.org".to_string(),
-            title: None,
-            subject: Some("A SUBJECT".to_string()),
-            header: Some("R 011200Z DEC 08".to_string()),
-            body: body.to_string(),
-            created: None,
-            classification: None,
-            origin: None,
-            tags: vec![],
-            rules: rules.to_string(),
-            source_id: None,
-        }
-    }
-
-    #[test]
-    fn a_new_stamp_alone_is_not_a_change_of_content() {
-        let old = cable("1. Text.", "site@aaaaaaaaaaaa");
-        assert!(same_content(&old, &cable("1. Text.", "site@bbbbbbbbbbbb")));
-        assert!(!same_content(&old, &cable("1. Text!", "site@aaaaaaaaaaaa")));
-    }
-
-    #[test]
-    fn a_diff_shows_the_changed_lines_and_both_versions() {
-        let diff = cable_diff(
-            &cable("1. Text.\n2. More.", "site@aaaaaaaaaaaa"),
-            &cable("1. Text.\n2. Changed.", "site@bbbbbbbbbbbb"),
-        );
-        assert!(
-            diff.contains("-2. More.") && diff.contains("+2. Changed."),
-            "{diff}"
-        );
-        assert!(diff.contains("site@aaaaaaaaaaaa") && diff.contains("site@bbbbbbbbbbbb"));
-    }
-
-    #[test]
-    fn a_dry_run_predicts_what_the_store_would_do() {
-        let old = cable("1. Text.", "a");
-        let rejected = CleanOutcome::Rejected {
-            kind: "body-not-found".to_string(),
-            message: String::new(),
-            rules_version: "b".to_string(),
-        };
-        let keep = ReplacePolicy::KeepPrevious;
-        assert_eq!(
-            would_change(Some(old.clone()), None, &rejected, keep),
-            CableChange::KeptPrevious
-        );
-        assert!(matches!(
-            would_change(
-                Some(old.clone()),
-                None,
-                &rejected,
-                ReplacePolicy::DropRejected
-            ),
-            CableChange::Dropped { .. }
-        ));
-        assert_eq!(
-            would_change(
-                Some(old.clone()),
-                Some(&old),
-                &CleanOutcome::NotCleaned,
-                keep
-            ),
-            CableChange::Unchanged
-        );
-        assert_eq!(
-            would_change(None, None, &rejected, keep),
-            CableChange::Rejected
-        );
-    }
-}
+mod tests;

@@ -141,7 +141,22 @@ impl VerifyReport {
     }
 }
 
-/// Cross-checks every cable that two or more sites hold in `store`.
+/// Cross-checks every cable that two or more sites hold in `store`, and logs the run
+/// (`verify`) with its counts, which `status` shows.
+pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
+    let run = store.begin_run("verify")?;
+    let report = verify_store(store)?;
+    let summary = serde_json::json!({
+        "cables_compared": report.cables_compared,
+        "cables_agreeing": report.cables_agreeing,
+        "sites": report.sites,
+    });
+    store.finish_run(run.id, &summary.to_string())?;
+    store.flush()?;
+    Ok(report)
+}
+
+/// Cross-checks every cable that two or more sites hold in `store`, writing nothing.
 pub fn verify_store(store: &Store) -> Result<VerifyReport, StoreError> {
     let mut report = VerifyReport::default();
     let mut group: Vec<Cable> = Vec::new();
@@ -239,7 +254,7 @@ fn run_of(copy: &Cable, lines: &[&str], tokens: &[Token], first: usize, end: usi
     line_numbers.dedup();
     OnlyIn {
         site: copy.site.clone(),
-        url: copy.url.clone(),
+        url: copy.url.to_string(),
         position,
         lines: line_numbers
             .iter()
@@ -249,73 +264,4 @@ fn run_of(copy: &Cable, lines: &[&str], tokens: &[Token], first: usize, end: usi
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::CableId;
-
-    fn copy(site: &str, body: &str) -> Cable {
-        Cable {
-            id: CableId::parse("09VALLETTA123").expect("id"),
-            url: format!("https://{site}/09VALLETTA123"),
-            site: site.to_string(),
-            title: None,
-            subject: None,
-            header: None,
-            body: body.to_string(),
-            created: None,
-            classification: None,
-            origin: None,
-            tags: Vec::new(),
-            rules: format!("{site}@0"),
-            source_id: None,
-        }
-    }
-
-    const TEXT: &str = "C O N F I D E N T I A L SECTION 01 OF 02 VALLETTA 000123\n\nSIPDIS\n\nSUBJECT: MALTA AND THE\nMIGRANT BOATS\n\n1. (C) The minister said the boats\nkeep coming.\n\nVALLETTA 00000123 002 OF 002\n\n2. (C) Comment: none.";
-
-    #[test]
-    fn rewrapped_recased_copies_without_page_breaks_agree() {
-        let other = "sipdis\nsubject: malta and the migrant boats\n1. (C) The minister said the boats keep coming.\n2. (C) Comment: none.";
-        assert!(compare_copies(&[copy("a.org", TEXT), copy("b.org", other)]).is_empty());
-    }
-
-    #[test]
-    fn a_leak_at_the_end_is_named_with_its_site_and_lines() {
-        let leaking = format!("{TEXT}\n\n© Example Media\nWorld Headlines");
-        let runs = compare_copies(&[copy("a.org", TEXT), copy("b.org", &leaking)]);
-        assert_eq!(runs.len(), 1, "{runs:?}");
-        assert_eq!(runs[0].site, "b.org");
-        assert_eq!(runs[0].position, Position::End);
-        assert_eq!(runs[0].lines, ["© Example Media", "World Headlines"]);
-    }
-
-    #[test]
-    fn a_headline_leaking_at_the_start_and_a_word_in_the_middle_are_told_apart() {
-        let leaking = format!(
-            "Cablegate: Malta And The\n{}",
-            TEXT.replace("keep coming", "keep on coming")
-        );
-        let runs = compare_copies(&[copy("a.org", TEXT), copy("b.org", &leaking)]);
-        let positions: Vec<_> = runs.iter().map(|r| (r.site.as_str(), r.position)).collect();
-        assert_eq!(
-            positions,
-            [("b.org", Position::Start), ("b.org", Position::Middle)]
-        );
-        assert_eq!(runs[0].lines, ["Cablegate: Malta And The"]);
-    }
-
-    #[test]
-    fn with_three_copies_only_text_no_other_copy_has_counts() {
-        let leaking = format!("{TEXT}\nMore>>");
-        let mut report = VerifyReport::default();
-        report.add(&[
-            copy("a.org", TEXT),
-            copy("b.org", TEXT),
-            copy("c.org", &leaking),
-        ]);
-        assert_eq!(report.cables_compared, 1);
-        assert_eq!(report.findings.len(), 1);
-        assert_eq!(report.sites["c.org"].edge_runs, 1);
-        assert_eq!(report.sites["a.org"].cables_with_own_text, 0);
-    }
-}
+mod tests;

@@ -4,11 +4,11 @@
 use std::path::Path;
 
 use cablestrip::model::Page;
-use cablestrip::pipeline::{Arrival, store_page};
+use cablestrip::model::PageUrl;
+use cablestrip::pipeline::{self, Arrival, Fetched};
 use cablestrip::rules::RuleSet;
 use cablestrip::store::{ReplacePolicy, Store};
 use cablestrip::verify::{Position, verify_store};
-use url::Url;
 
 fn project() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -63,16 +63,20 @@ fn store_both(selectors: &Path, db: &Path) -> Store {
         ),
     ];
     for (url, bytes) in pages {
-        let url = Url::parse(url).expect("url");
+        let url = PageUrl::parse(url).expect("url");
         let rule = rules.rule_for_url(&url).expect("a rule covers the host");
-        let arrival = Arrival {
+        let arrival = Arrival::Fetched(Fetched {
             page: Page::from_bytes(url, bytes),
             etag: None,
             last_modified: None,
             fetched_at: jiff::Timestamp::UNIX_EPOCH,
+            document: None,
+        });
+        let options = pipeline::Options {
+            policy: ReplacePolicy::KeepPrevious,
+            dry_run: false,
         };
-        let stored =
-            store_page(&store, rule, &arrival, ReplacePolicy::KeepPrevious).expect("stored");
+        let stored = pipeline::process(&store, rule, arrival, &options).expect("stored");
         assert!(stored.reject.is_none(), "{:?}", stored.reject);
     }
     store

@@ -15,19 +15,11 @@ use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 
 use crate::model::{Cable, CableId, Page};
-use crate::rules::{FieldRule, Rule, RuleSet, UrlKind};
+use crate::rules::{FieldRule, Rule, UrlKind};
 
 /// Why a page gave no cable. Each is an expected outcome, not a failure of the program.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Reject {
-    /// No rule file names the page's host.
-    #[error(
-        "no rule file covers host `{host}`; add its host to a rule file, or map it with --host-map HOST=SITE"
-    )]
-    NoRule {
-        /// The host of the page.
-        host: String,
-    },
     /// The URL is not one of the site's cable pages (an index or article page).
     #[error("`{path}` is not a cable page of {site} (see [urls] cable in its rule file)")]
     NotACablePage {
@@ -67,11 +59,10 @@ pub enum Reject {
 }
 
 impl Reject {
-    /// A short stable name for counting and JSON: `no-rule`, `not-a-cable-page`,
-    /// `body-not-found`, `not-a-cable`, `too-deep`, `no-cable-id`.
+    /// A short stable name for counting and JSON: `not-a-cable-page`, `body-not-found`,
+    /// `not-a-cable`, `too-deep`, `no-cable-id`.
     pub fn kind(&self) -> &'static str {
         match self {
-            Reject::NoRule { .. } => "no-rule",
             Reject::NotACablePage { .. } => "not-a-cable-page",
             Reject::BodyNotFound { .. } => "body-not-found",
             Reject::NotACable { .. } => "not-a-cable",
@@ -81,25 +72,15 @@ impl Reject {
     }
 }
 
-/// Cleans `page` with the rule of the site that owns its host.
-pub fn clean(page: &Page, rules: &RuleSet) -> Result<Cable, Reject> {
-    let rule = rules
-        .rule_for_url(&page.url)
-        .ok_or_else(|| Reject::NoRule {
-            host: crate::rules::host_key(&page.url).unwrap_or_else(|| page.url.to_string()),
-        })?;
-    clean_with(page, rule)
-}
-
-/// Cleans `page` with `rule`, whatever its host.
-pub fn clean_with(page: &Page, rule: &Rule) -> Result<Cable, Reject> {
+/// Cleans `page` with `rule`: the one way to clean a page.
+pub fn clean(page: &Page, rule: &Rule) -> Result<Cable, Reject> {
     let url_id = cable_url_id(page, rule)?;
-    let document = parse_page(page, rule)?;
+    let document = parse(page, rule)?;
     clean_document(page, rule, url_id, &document)
 }
 
-/// Cleans `page` with `rule` from a document already made by [`parse_page`], so that a
-/// caller who also needs the page's links (the crawler) parses it once.
+/// [`clean`] from a document already made by [`parse`], for a caller that also needs the
+/// page's links (the crawler), so that the page is parsed once.
 pub fn clean_parsed(page: &Page, rule: &Rule, document: &Html) -> Result<Cable, Reject> {
     let url_id = cable_url_id(page, rule)?;
     clean_document(page, rule, url_id, document)
@@ -107,7 +88,7 @@ pub fn clean_parsed(page: &Page, rule: &Rule, document: &Html) -> Result<Cable, 
 
 /// Decodes the page, repairs its bare markup when the rule says so, and parses it; a
 /// page nested deeper than any real one is refused unparsed.
-pub fn parse_page(page: &Page, rule: &Rule) -> Result<Html, Reject> {
+pub fn parse(page: &Page, rule: &Rule) -> Result<Html, Reject> {
     let decoded = decode::decode(&page.body, page.content_type.as_deref());
     let html = if rule.repair_bare_markup {
         repair::repair_bare_markup(&decoded.text)
@@ -129,7 +110,7 @@ fn cable_url_id(page: &Page, rule: &Rule) -> Result<Option<String>, Reject> {
         UrlKind::Cable { id } => Ok(id),
         _ => Err(Reject::NotACablePage {
             site: rule.name.clone(),
-            path: crate::rules::path_and_query(&page.url),
+            path: page.url.path_and_query(),
         }),
     }
 }
@@ -201,7 +182,7 @@ fn clean_document(
 
     Ok(Cable {
         id,
-        url: page.url.to_string(),
+        url: page.url.clone(),
         site: rule.name.clone(),
         title,
         subject,

@@ -5,11 +5,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
-use url::Url;
 
 use cablestrip::clean;
-use cablestrip::ingest;
-use cablestrip::model::{Cable, Page};
+use cablestrip::mirror;
+use cablestrip::model::{Cable, Page, PageUrl};
 use cablestrip::rules::{Rule, RuleSet};
 
 use super::Failure;
@@ -19,7 +18,7 @@ pub fn run(rules: &RuleSet, args: &CleanArgs) -> Result<ExitCode, Failure> {
     let explicit_url = args
         .url
         .as_deref()
-        .map(|u| Url::parse(u).with_context(|| format!("--url `{u}` is not a URL; fix: give the full address, such as https://cablegate.wikileaks.org/cable/2008/12/08BEIJING4687.html")))
+        .map(|u| PageUrl::parse(u).with_context(|| format!("--url `{u}` is not a page URL; fix: give the full address, such as https://cablegate.wikileaks.org/cable/2008/12/08BEIJING4687.html")))
         .transpose()
         .map_err(Failure::input)?;
     let site_rule = args
@@ -28,38 +27,25 @@ pub fn run(rules: &RuleSet, args: &CleanArgs) -> Result<ExitCode, Failure> {
         .map(|s| rules.require(s))
         .transpose()
         .map_err(Failure::input)?;
+    // Every file's URL and rule first: a file that fits no site stops the command before
+    // anything is printed.
+    let targets = args
+        .files
+        .iter()
+        .map(|file| target(rules, file, explicit_url.as_ref(), site_rule))
+        .collect::<Result<Vec<_>, _>>()?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut rejected = 0;
-    for file in &args.files {
+    for (file, (url, rule)) in args.files.iter().zip(targets) {
         let bytes = std::fs::read(file)
             .with_context(|| format!("cannot read {}", file.display()))
             .map_err(Failure::input)?;
-        let (url, rule) = match (&explicit_url, site_rule) {
-            (Some(url), Some(rule)) => (url.clone(), rule),
-            (Some(url), None) => {
-                let rule = rules.rule_for_url(url).ok_or_else(|| {
-                    Failure::input(anyhow!(
-                        "no rule file covers the host of --url {url}; fix: pass --site SITE as well (sites: {})",
-                        rules.site_names().join(", ")
-                    ))
-                })?;
-                (url.clone(), rule)
-            }
-            (None, Some(rule)) => (url_from_path(file, rule).unwrap_or_else(|| fallback_url(file, rule)), rule),
-            (None, None) => guess_site(file, rules).ok_or_else(|| {
-                Failure::input(anyhow!(
-                    "cannot tell which site {} was saved from; fix: pass --url URL or --site SITE (sites: {})",
-                    file.display(),
-                    rules.site_names().join(", ")
-                ))
-            })?,
-        };
         let page = Page {
             content_type: args.content_type.clone(),
             ..Page::from_bytes(url.clone(), bytes)
         };
-        let outcome = clean::clean_with(&page, rule);
+        let outcome = clean::clean(&page, rule);
         if outcome.is_err() {
             rejected += 1;
         }
@@ -72,10 +58,49 @@ pub fn run(rules: &RuleSet, args: &CleanArgs) -> Result<ExitCode, Failure> {
     })
 }
 
+/// The URL and rule `file` is cleaned with: `--url` and `--site` as given, else what the
+/// file's path says.
+fn target<'r>(
+    rules: &'r RuleSet,
+    file: &Path,
+    explicit_url: Option<&PageUrl>,
+    site_rule: Option<&'r Rule>,
+) -> Result<(PageUrl, &'r Rule), Failure> {
+    match (explicit_url, site_rule) {
+        (Some(url), Some(rule)) => Ok((url.clone(), rule)),
+        (Some(url), None) => {
+            let rule = rules.rule_for_url(url).ok_or_else(|| {
+                Failure::input(anyhow!(
+                    "no rule file covers the host of --url {url}; fix: pass --site SITE as well (sites: {})",
+                    rules.site_names().join(", ")
+                ))
+            })?;
+            Ok((url.clone(), rule))
+        }
+        (None, Some(rule)) => url_from_path(file, rule)
+            .or_else(|| fallback_url(file, rule))
+            .map(|url| (url, rule))
+            .ok_or_else(|| {
+                Failure::input(anyhow!(
+                    "cannot make a URL of {} on site {}; fix: pass --url URL",
+                    file.display(),
+                    rule.name
+                ))
+            }),
+        (None, None) => guess_site(file, rules).ok_or_else(|| {
+            Failure::input(anyhow!(
+                "cannot tell which site {} was saved from; fix: pass --url URL or --site SITE (sites: {})",
+                file.display(),
+                rules.site_names().join(", ")
+            ))
+        }),
+    }
+}
+
 fn print_clean_outcome(
     out: &mut impl Write,
     file: &Path,
-    url: &Url,
+    url: &PageUrl,
     outcome: &Result<Cable, clean::Reject>,
     json: bool,
 ) -> anyhow::Result<()> {
@@ -130,22 +155,23 @@ pub fn write_cable(out: &mut impl Write, cable: &Cable) -> std::io::Result<()> {
 }
 
 /// The URL a saved file had on `rule`'s site, as `ingest` maps it.
-fn url_from_path(file: &Path, rule: &Rule) -> Option<Url> {
-    let base = ingest::base_url(rule, None).ok()?;
-    ingest::url_for_file(file, rule, &base)
+fn url_from_path(file: &Path, rule: &Rule) -> Option<PageUrl> {
+    let base = mirror::base_url(rule, None).ok()?;
+    mirror::url_for_file(file, rule, &base)
 }
 
-fn fallback_url(file: &Path, rule: &Rule) -> Url {
+/// The file's name under the site's root: a URL the rule knows as no cable page, so that
+/// cleaning says why it is not one.
+fn fallback_url(file: &Path, rule: &Rule) -> Option<PageUrl> {
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Url::parse(&format!("https://{}/", rule.primary_host()))
-        .and_then(|base| base.join(&name))
-        .unwrap_or_else(|_| Url::parse("https://invalid.invalid/").expect("a constant URL parses"))
+    let base = PageUrl::parse(&format!("https://{}/", rule.primary_host())).ok()?;
+    base.join(&name).or(Some(base))
 }
 
-fn guess_site<'r>(file: &Path, rules: &'r RuleSet) -> Option<(Url, &'r Rule)> {
+fn guess_site<'r>(file: &Path, rules: &'r RuleSet) -> Option<(PageUrl, &'r Rule)> {
     let mut found = rules
         .rules()
         .iter()

@@ -11,12 +11,13 @@ use std::time::Duration;
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use cablestrip::crawl::fetch::DEFAULT_USER_AGENT;
 use cablestrip::crawl::{
-    CrawlConfig, CrawlError, Crawler, FetchConfig, PolitenessConfig, StopHandle, Summary, seeds,
+    CrawlConfig, CrawlError, Crawler, DEFAULT_USER_AGENT, FetchConfig, PolitenessConfig,
+    StopHandle, Summary, seeds,
 };
 use cablestrip::rules::RuleSet;
 
+use super::words::SEEDS_FLAG;
 use super::{Failure, open_store};
 use crate::cli::CrawlArgs;
 
@@ -46,6 +47,7 @@ pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, 
     }
     let seeds = seeds::resolve(
         &args.seeds,
+        SEEDS_FLAG,
         Path::new(SEED_DIR),
         &rules,
         args.site.as_deref(),

@@ -10,12 +10,11 @@ use cablestrip::export::{
 };
 use cablestrip::model::CableId;
 use cablestrip::rules::RuleSet;
-use cablestrip::store::Store;
 
-use super::Failure;
+use super::{Failure, open_existing_store};
 use crate::cli::{ExportArgs, ExportFormat};
 
-pub fn run(rules: &RuleSet, store: &Store, args: &ExportArgs) -> Result<ExitCode, Failure> {
+pub fn run(rules: &RuleSet, db: &Path, args: &ExportArgs) -> Result<ExitCode, Failure> {
     if let Some(site) = &args.site {
         rules.require(site).map_err(Failure::input)?;
     }
@@ -37,34 +36,10 @@ pub fn run(rules: &RuleSet, store: &Store, args: &ExportArgs) -> Result<ExitCode
         ids,
         all_sources: args.all_sources,
     };
-    let stdout_path = Path::new("-");
-    let out = args.out.as_deref().filter(|path| *path != stdout_path);
-    let mut sink: Box<dyn Sink> = match (args.format, out) {
-        (ExportFormat::Txt, None) => {
-            return Err(Failure::input(anyhow!(
-                "--format txt writes one file per cable, so it needs a folder; fix: add --out DIR"
-            )));
-        }
-        (ExportFormat::Txt, Some(dir)) => {
-            Box::new(TxtSink::new(dir, args.all_sources).map_err(failure)?)
-        }
-        (ExportFormat::Jsonl, Some(path)) => {
-            Box::new(PendingFile::create(path).map_err(failure)?.jsonl())
-        }
-        (ExportFormat::Csv, Some(path)) => Box::new(
-            PendingFile::create(path)
-                .map_err(failure)?
-                .csv()
-                .map_err(failure)?,
-        ),
-        (ExportFormat::Jsonl, None) => {
-            Box::new(JsonlSink::new(std::io::stdout().lock(), stdout_path))
-        }
-        (ExportFormat::Csv, None) => {
-            Box::new(CsvSink::new(std::io::stdout().lock(), stdout_path).map_err(failure)?)
-        }
-    };
-    let result = export::export(store, &selection, &Priorities::of(rules), sink.as_mut())
+    let destination = Destination::resolve(args)?;
+    let store = open_existing_store(db)?;
+    let mut sink = destination.sink(args)?;
+    let result = export::export(&store, &selection, &Priorities::of(rules), sink.as_mut())
         .and_then(|report| sink.finish().map(|()| report));
     let report = match result {
         // The reader went away (`| head`): it has all it wanted.
@@ -84,7 +59,7 @@ pub fn run(rules: &RuleSet, store: &Store, args: &ExportArgs) -> Result<ExitCode
             args.since.as_deref().unwrap_or_default()
         );
     }
-    if let Some(out) = out {
+    if let Destination::File(out) | Destination::Folder(out) = destination {
         eprintln!(
             "export: {} records written to {}",
             report.written,
@@ -104,6 +79,61 @@ pub fn run(rules: &RuleSet, store: &Store, args: &ExportArgs) -> Result<ExitCode
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// Where an export goes, resolved from `--format` and `--out` before the store is opened.
+#[derive(Debug, Clone, Copy)]
+enum Destination<'a> {
+    /// Standard output (`--out -`, or no `--out`).
+    Stdout,
+    /// One file (JSON Lines, CSV).
+    File(&'a Path),
+    /// One file per cable in a folder (txt).
+    Folder(&'a Path),
+}
+
+impl<'a> Destination<'a> {
+    fn resolve(args: &'a ExportArgs) -> Result<Destination<'a>, Failure> {
+        let out = args
+            .out
+            .as_deref()
+            .filter(|path| *path != Path::new(STDOUT));
+        Ok(match (args.format, out) {
+            (ExportFormat::Txt, None) => {
+                return Err(Failure::input(anyhow!(
+                    "--format txt writes one file per cable, so it needs a folder; fix: add --out DIR"
+                )));
+            }
+            (ExportFormat::Txt, Some(dir)) => Destination::Folder(dir),
+            (_, Some(path)) => Destination::File(path),
+            (_, None) => Destination::Stdout,
+        })
+    }
+
+    fn sink(self, args: &ExportArgs) -> Result<Box<dyn Sink>, Failure> {
+        let stdout = Path::new(STDOUT);
+        Ok(match (args.format, self) {
+            (_, Destination::Folder(dir)) => {
+                Box::new(TxtSink::new(dir, args.all_sources).map_err(failure)?)
+            }
+            (ExportFormat::Csv, Destination::File(path)) => Box::new(
+                PendingFile::create(path)
+                    .map_err(failure)?
+                    .csv()
+                    .map_err(failure)?,
+            ),
+            (_, Destination::File(path)) => {
+                Box::new(PendingFile::create(path).map_err(failure)?.jsonl())
+            }
+            (ExportFormat::Csv, Destination::Stdout) => {
+                Box::new(CsvSink::new(std::io::stdout().lock(), stdout).map_err(failure)?)
+            }
+            (_, Destination::Stdout) => Box::new(JsonlSink::new(std::io::stdout().lock(), stdout)),
+        })
+    }
+}
+
+/// How `--out` names standard output, and how messages name it.
+const STDOUT: &str = "-";
 
 fn failure(error: ExportError) -> Failure {
     match error {

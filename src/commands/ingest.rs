@@ -1,18 +1,22 @@
 //! `cablestrip ingest`: a local mirror folder → raw pages and clean cables in the store.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use cablestrip::ingest::{self, IngestError, IngestOptions, IngestReport};
+use cablestrip::mirror::{self, MirrorFile};
 use cablestrip::rules::RuleSet;
-use cablestrip::store::{ReplacePolicy, Store};
+use cablestrip::store::ReplacePolicy;
 
-use super::{Failure, progress};
+use super::{Failure, open_store, progress};
 use crate::cli::IngestArgs;
 
-pub fn run(rules: &RuleSet, store: &Store, args: &IngestArgs) -> Result<ExitCode, Failure> {
+pub fn run(rules: &RuleSet, db: &Path, args: &IngestArgs) -> Result<ExitCode, Failure> {
     let rule = rules.require(&args.site).map_err(Failure::input)?;
-    let base = ingest::base_url(rule, args.base_url.as_deref()).map_err(failure)?;
-    let plan = ingest::plan(&args.dir, rule, &base).map_err(failure)?;
+    let base = mirror::base_url(rule, args.base_url.as_deref()).map_err(Failure::input)?;
+    let plan = mirror::plan(&args.dir, rule, &base).map_err(Failure::input)?;
+    let store = open_store(db)?;
+    let store = &store;
     let bar = progress::bar(plan.files.len() as u64, "ingest");
     let options = IngestOptions {
         batch: args.batch,
@@ -42,11 +46,11 @@ pub fn run(rules: &RuleSet, store: &Store, args: &IngestArgs) -> Result<ExitCode
 fn failure(error: IngestError) -> Failure {
     match error {
         IngestError::Store(error) => Failure::store(error),
-        other => Failure::input(other),
+        IngestError::Mirror(error) => Failure::input(error),
     }
 }
 
-fn print_report(report: &IngestReport, duplicates: &[ingest::MirrorFile]) {
+fn print_report(report: &IngestReport, duplicates: &[MirrorFile]) {
     println!("site            {} ({})", report.site, report.rules);
     println!(
         "files           {} ({} pages of the site, {} skipped as not its pages, {} duplicates, {} unreadable)",

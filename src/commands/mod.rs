@@ -1,6 +1,8 @@
-//! What each command does at the terminal: resolve its inputs, call the library, print
-//! the outcome (text, or JSON with --json) and choose the exit status. One file per
-//! command; this one dispatches and holds what they share.
+//! What each command does at the terminal, always in this order: resolve its arguments
+//! into checked settings, then open the store (only a command that fills the store may
+//! create one), then run one job of the library, print the outcome (text, or JSON with
+//! --json) and choose the exit status. One file per command; this one dispatches and holds
+//! what they share, and `words` says the library's errors in the command line's terms.
 
 mod clean;
 mod crawl;
@@ -13,6 +15,7 @@ mod rules;
 mod show;
 mod status;
 mod verify;
+mod words;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -62,11 +65,7 @@ impl Failure {
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if f.alternate() {
-            write!(f, "{:#}", self.error)
-        } else {
-            write!(f, "{}", self.error)
-        }
+        f.write_str(&words::describe(&self.error))
     }
 }
 
@@ -86,25 +85,23 @@ pub fn init_logging(verbose: u8) {
         .init();
 }
 
-/// Runs the command the arguments name.
+/// Runs the command the arguments name. Each command resolves its own arguments before
+/// it opens the store at `db`, so a bad flag never touches (or creates) a database.
 pub fn run(args: Cli) -> Result<ExitCode, Failure> {
     let rules = load_rules(args.selectors.as_deref()).map_err(Failure::input)?;
+    let db = args.db.as_path();
     match args.command {
-        Command::Ingest(ingest_args) => ingest::run(&rules, &open_store(&args.db)?, &ingest_args),
-        Command::Reclean(reclean_args) => {
-            reclean::run(&rules, &open_existing_store(&args.db)?, &reclean_args)
-        }
-        Command::Export(export_args) => {
-            export::run(&rules, &open_existing_store(&args.db)?, &export_args)
-        }
-        Command::Show(show_args) => show::run(&rules, &open_existing_store(&args.db)?, &show_args),
+        Command::Ingest(ingest_args) => ingest::run(&rules, db, &ingest_args),
+        Command::Reclean(reclean_args) => reclean::run(&rules, db, &reclean_args),
+        Command::Export(export_args) => export::run(&rules, db, &export_args),
+        Command::Show(show_args) => show::run(&rules, db, &show_args),
         Command::Clean(clean_args) => clean::run(&rules, &clean_args),
         Command::Rules(RulesCommand::Check) => rules::run_check(&rules),
         Command::Rules(RulesCommand::Test(test_args)) => rules::run_test(&rules, &test_args),
-        Command::Eval(eval_args) => eval::run(&rules, &eval_args, &args.db),
-        Command::Status(status_args) => status::run(&rules, &open_store(&args.db)?, &status_args),
-        Command::Verify(verify_args) => verify::run(&open_store(&args.db)?, &verify_args),
-        Command::Crawl(crawl_args) => crawl::run(rules, &args.db, &crawl_args),
+        Command::Eval(eval_args) => eval::run(&rules, &eval_args, db),
+        Command::Status(status_args) => status::run(&rules, db, &status_args),
+        Command::Verify(verify_args) => verify::run(db, &verify_args),
+        Command::Crawl(crawl_args) => crawl::run(rules, db, &crawl_args),
     }
 }
 
@@ -118,7 +115,8 @@ pub fn load_rules(selectors: Option<&Path>) -> anyhow::Result<RuleSet> {
     }
 }
 
-/// Opens the store at `path`, creating it when missing; its errors exit with status 3.
+/// Opens the store at `path`, creating it when missing (for the commands that fill it:
+/// ingest and crawl); its errors exit with status 3.
 pub fn open_store(path: &Path) -> Result<Store, Failure> {
     Store::open(path).map_err(Failure::store)
 }

@@ -1,18 +1,19 @@
 //! `cablestrip reclean`: the stored raw pages cleaned again with the current rule files.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use cablestrip::reclean::{self, RecleanOptions, RecleanReport};
 use cablestrip::rules::RuleSet;
-use cablestrip::store::{ReplacePolicy, Store};
+use cablestrip::store::ReplacePolicy;
 
-use super::{Failure, progress};
+use super::{Failure, open_existing_store, progress};
 use crate::cli::RecleanArgs;
 
 /// How many newly rejected pages the text summary names (--json lists them all).
 const LISTED_REJECTS: usize = 10;
 
-pub fn run(rules: &RuleSet, store: &Store, args: &RecleanArgs) -> Result<ExitCode, Failure> {
+pub fn run(rules: &RuleSet, db: &Path, args: &RecleanArgs) -> Result<ExitCode, Failure> {
     if let Some(site) = &args.site {
         rules.require(site).map_err(Failure::input)?;
     }
@@ -28,6 +29,8 @@ pub fn run(rules: &RuleSet, store: &Store, args: &RecleanArgs) -> Result<ExitCod
         sample: args.sample,
         batch: args.batch,
     };
+    let store = open_existing_store(db)?;
+    let store = &store;
     // The bar counts page records looked at; counting them first costs one quick pass.
     let bar = progress::bar(0, "reclean");
     if !bar.is_hidden() {

@@ -14,7 +14,11 @@ pub fn run_check(rules: &RuleSet) -> Result<ExitCode, Failure> {
             "{}\t{}\thosts: {}",
             rule.version,
             rule.source,
-            rule.hosts.join(", ")
+            rule.hosts
+                .iter()
+                .map(|host| host.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -2,31 +2,41 @@
 //! cable, or the raw page itself.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
-use url::Url;
 
 use cablestrip::export::Priorities;
-use cablestrip::model::{Cable, CableId};
+use cablestrip::model::{Cable, CableId, PageUrl};
 use cablestrip::rules::RuleSet;
 use cablestrip::store::{BodyHash, CleanOutcome, PageRecord, Store};
 
-use super::Failure;
 use super::clean::write_cable;
+use super::{Failure, open_existing_store};
 use crate::cli::ShowArgs;
 
-pub fn run(rules: &RuleSet, store: &Store, args: &ShowArgs) -> Result<ExitCode, Failure> {
-    let target = args.target.trim();
-    let as_url = Url::parse(target)
-        .ok()
-        .filter(|url| matches!(url.scheme(), "http" | "https"));
-    match (as_url, CableId::parse(target)) {
-        (Some(url), _) => show_url(rules, store, &url, args),
-        (None, Ok(id)) => show_id(rules, store, &id, args),
-        (None, Err(_)) => Err(Failure::input(anyhow!(
-            "`{target}` is neither a cable ID nor a page URL; fix: give an ID such as 08MOSCOW3728, or a full http(s) URL of a stored page"
-        ))),
+/// What `show` was asked for.
+enum Target {
+    Page(PageUrl),
+    Cable(CableId),
+}
+
+pub fn run(rules: &RuleSet, db: &Path, args: &ShowArgs) -> Result<ExitCode, Failure> {
+    let text = args.target.trim();
+    let target = match (PageUrl::parse(text), CableId::parse(text)) {
+        (Ok(url), _) => Target::Page(url),
+        (Err(_), Ok(id)) => Target::Cable(id),
+        (Err(_), Err(_)) => {
+            return Err(Failure::input(anyhow!(
+                "`{text}` is neither a cable ID nor a page URL; fix: give an ID such as 08MOSCOW3728, or a full http(s) URL of a stored page"
+            )));
+        }
+    };
+    let store = open_existing_store(db)?;
+    match target {
+        Target::Page(url) => show_url(rules, &store, &url, args),
+        Target::Cable(id) => show_id(rules, &store, &id, args),
     }
 }
 
@@ -42,13 +52,7 @@ fn show_id(
         return Ok(ExitCode::from(1));
     };
     if args.raw {
-        let url = Url::parse(&preferred.url).map_err(|e| {
-            Failure::input(anyhow!(
-                "the stored cable {id} names the page `{}`, which is not a URL ({e})",
-                preferred.url
-            ))
-        })?;
-        return write_raw(store, &url);
+        return write_raw(store, &preferred.url);
     }
     let mut out = std::io::stdout().lock();
     let result = if args.json {
@@ -105,7 +109,7 @@ fn freshness(rules: &RuleSet, site: &str, version: &str) -> &'static str {
 fn show_url(
     rules: &RuleSet,
     store: &Store,
-    url: &Url,
+    url: &PageUrl,
     args: &ShowArgs,
 ) -> Result<ExitCode, Failure> {
     if args.raw {
@@ -175,7 +179,7 @@ fn write_page(
 }
 
 /// Writes the raw body of the page at `url`, byte for byte.
-fn write_raw(store: &Store, url: &Url) -> Result<ExitCode, Failure> {
+fn write_raw(store: &Store, url: &PageUrl) -> Result<ExitCode, Failure> {
     let Some(page) = store.page(url).map_err(Failure::store)? else {
         eprintln!("show: the store holds no page {url}");
         return Ok(ExitCode::from(1));

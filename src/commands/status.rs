@@ -1,14 +1,15 @@
 //! `cablestrip status`: what the store holds, per site, and how the last run went.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 use std::process::ExitCode;
 
 use serde::Serialize;
 
 use cablestrip::rules::RuleSet;
-use cablestrip::store::{SiteStats, Store};
+use cablestrip::store::SiteStats;
 
-use super::Failure;
+use super::{Failure, open_existing_store};
 use crate::cli::StatusArgs;
 
 #[derive(Serialize)]
@@ -31,7 +32,8 @@ struct LastRun {
     summary: Option<serde_json::Value>,
 }
 
-pub fn run(rules: &RuleSet, store: &Store, args: &StatusArgs) -> Result<ExitCode, Failure> {
+pub fn run(rules: &RuleSet, db: &Path, args: &StatusArgs) -> Result<ExitCode, Failure> {
+    let store = open_existing_store(db)?;
     let current: HashMap<String, String> = rules
         .rules()
         .iter()

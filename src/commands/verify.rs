@@ -1,25 +1,16 @@
 //! `cablestrip verify`: cross-checks the copies of each cable that several sites hold.
 
+use std::path::Path;
 use std::process::ExitCode;
 
-use cablestrip::store::Store;
-use cablestrip::verify::{Position, VerifyReport, verify_store};
+use cablestrip::verify::{self, Position, VerifyReport};
 
-use super::Failure;
+use super::{Failure, open_existing_store};
 use crate::cli::VerifyArgs;
 
-pub fn run(store: &Store, args: &VerifyArgs) -> Result<ExitCode, Failure> {
-    let run = store.begin_run("verify").map_err(Failure::store)?;
-    let report = verify_store(store).map_err(Failure::store)?;
-    let summary = serde_json::json!({
-        "cables_compared": report.cables_compared,
-        "cables_agreeing": report.cables_agreeing,
-        "sites": report.sites,
-    });
-    store
-        .finish_run(run.id, &summary.to_string())
-        .map_err(Failure::store)?;
-    store.flush().map_err(Failure::store)?;
+pub fn run(db: &Path, args: &VerifyArgs) -> Result<ExitCode, Failure> {
+    let store = open_existing_store(db)?;
+    let report = verify::verify(&store).map_err(Failure::store)?;
     if args.json {
         println!(
             "{}",

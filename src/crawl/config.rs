@@ -1,11 +1,100 @@
-//! The crawl's settings beyond fetching: how often a stored cable page is re-checked, when
-//! to stop, which site to keep to, and how often to flush; with the duration grammar that
-//! `--recheck-after` uses.
+//! The crawl's settings: the fetcher's (User-Agent, timeouts, limits), how often a stored
+//! cable page is re-checked, when to stop, which site to keep to, and how often to flush;
+//! with the duration grammar that re-check periods use.
 
 use std::time::Duration;
 
-use super::error::BadDuration;
-use super::fetch::FetchConfig;
+use reqwest::header::HeaderValue;
+
+use super::error::{BadDuration, ConfigError};
+use super::host::PolitenessConfig;
+use super::robots::RobotsUnreachable;
+
+/// Who we are, and where a webmaster can find out and reach us.
+pub const DEFAULT_USER_AGENT: &str = concat!(
+    "cablestrip/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/cablestrip/cablestrip)"
+);
+/// How long to wait for a TCP (and TLS) connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one read may stall, for the headers or any part of the body.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// The deadline for a whole request, connection to last byte: a server trickling a body
+/// cannot hold a slot for ever.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// The largest body kept, counted after decompression.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 20 * 1024 * 1024;
+/// Tries per request, the first included, for 429, 5xx, timeouts and connection errors.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 4;
+/// Redirects followed before giving up.
+pub const DEFAULT_MAX_REDIRECTS: u32 = 5;
+
+/// Everything the fetcher needs, resolved and validated by the caller's config layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchConfig {
+    /// The User-Agent header; its first token is also the robots.txt agent.
+    pub user_agent: String,
+    /// See [`DEFAULT_CONNECT_TIMEOUT`].
+    pub connect_timeout: Duration,
+    /// See [`DEFAULT_READ_TIMEOUT`].
+    pub read_timeout: Duration,
+    /// See [`DEFAULT_REQUEST_TIMEOUT`].
+    pub request_timeout: Duration,
+    /// See [`DEFAULT_MAX_BODY_BYTES`].
+    pub max_body_bytes: u64,
+    /// See [`DEFAULT_MAX_ATTEMPTS`].
+    pub max_attempts: u32,
+    /// See [`DEFAULT_MAX_REDIRECTS`].
+    pub max_redirects: u32,
+    /// What to do when a host's robots.txt cannot be read.
+    pub robots_unreachable: RobotsUnreachable,
+    /// Rates, concurrency and backoff.
+    pub politeness: PolitenessConfig,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        FetchConfig {
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            max_redirects: DEFAULT_MAX_REDIRECTS,
+            robots_unreachable: RobotsUnreachable::default(),
+            politeness: PolitenessConfig::default(),
+        }
+    }
+}
+
+impl FetchConfig {
+    /// Refuses settings that could never fetch anything.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if HeaderValue::from_str(&self.user_agent).is_err() || self.user_agent.trim().is_empty() {
+            return Err(ConfigError::BadUserAgent {
+                value: self.user_agent.clone(),
+            });
+        }
+        for (setting, value) in [
+            ("connect timeout", self.connect_timeout),
+            ("read timeout", self.read_timeout),
+            ("request timeout", self.request_timeout),
+        ] {
+            if value.is_zero() {
+                return Err(ConfigError::ZeroDuration { setting });
+            }
+        }
+        if self.max_body_bytes == 0 {
+            return Err(ConfigError::ZeroBodyLimit);
+        }
+        if self.max_attempts == 0 {
+            return Err(ConfigError::ZeroAttempts);
+        }
+        self.politeness.validate()
+    }
+}
 
 /// A stored cable page is not fetched again until it is this old: cables rarely change.
 pub const DEFAULT_RECHECK_AFTER: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -105,40 +194,4 @@ pub fn parse_duration(text: &str) -> Result<Duration, BadDuration> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_number_unit_groups() {
-        let day = 24 * 60 * 60;
-        for (text, secs) in [
-            ("0", 0),
-            ("30d", 30 * day),
-            ("12h", 12 * 3600),
-            ("1d12h", day + 12 * 3600),
-            (" 90m ", 90 * 60),
-            ("45s", 45),
-            ("2w", 14 * day),
-            ("0d", 0),
-        ] {
-            assert_eq!(
-                parse_duration(text).map(|d| d.as_secs()),
-                Ok(secs),
-                "{text:?}"
-            );
-        }
-        for bad in [
-            "",
-            "30",
-            "d",
-            "3x",
-            "1.5d",
-            "-1d",
-            "12h30",
-            "99999999999999999999w",
-        ] {
-            let error = parse_duration(bad).expect_err(bad);
-            assert!(error.to_string().contains("30d"), "{error}");
-        }
-    }
-}
+mod tests;

@@ -6,7 +6,7 @@
 pub enum ConfigError {
     /// The rate override is negative, infinite or not a number.
     #[error(
-        "--rate {value} is not a rate: give requests per second per host as a number ≥ 0, such as `--rate 1` (0 turns limiting off)"
+        "a rate of {value} is not a rate: give requests per second per host as a number ≥ 0, such as 1 (0 turns limiting off)"
     )]
     BadRate {
         /// The rejected rate.
@@ -14,7 +14,7 @@ pub enum ConfigError {
     },
     /// The concurrency override is 0.
     #[error(
-        "--concurrency 0 would fetch nothing: give requests in flight per host ≥ 1, such as `--concurrency 2`"
+        "a concurrency of 0 would fetch nothing: give requests in flight per host ≥ 1, such as 2"
     )]
     ZeroConcurrency,
     /// A timeout or backoff is zero.
@@ -59,12 +59,12 @@ pub struct BadDuration {
 }
 
 /// A seed list or seed URL that cannot start a crawl. Each names where the seed came from
-/// (`file:line`, or `--seeds`).
+/// (`file:line`, or the place the caller named for seeds given outright).
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
     /// A seed list could not be read.
     #[error(
-        "cannot read the seed list {}: {source}; pass a readable file, or a URL, to --seeds",
+        "cannot read the seed list {}: {source}; give a readable seed list, or a URL",
         path.display()
     )]
     Io {
@@ -74,39 +74,69 @@ pub enum SeedError {
         #[source]
         source: std::io::Error,
     },
-    /// A line (or argument) that is not an absolute http(s) URL.
+    /// A line (or value) that is not an absolute http(s) URL.
     #[error(
         "{origin}: `{value}` is not a seed URL ({problem}); write one absolute http or https URL a line, such as https://cablegate.wikileaks.org/index.html (`#` starts a comment)"
     )]
     BadUrl {
-        /// `file:line`, or `--seeds`.
+        /// `file:line`, or where seeds given outright came from.
         origin: String,
         /// The text as written.
         value: String,
         /// What is wrong with it.
         problem: String,
     },
-    /// A seed that the crawl may not fetch.
-    #[error("{origin}: seed {url} is outside the crawl: {why}")]
-    OutOfScope {
-        /// `file:line`, or `--seeds`.
+    /// A seed on a host that no rule file names.
+    #[error(
+        "{origin}: seed {url} is outside the crawl: no rule file names the host {host}; map the host to a site to crawl it as that site's pages, or remove the seed"
+    )]
+    UnknownHost {
+        /// `file:line`, or where seeds given outright came from.
         origin: String,
         /// The seed.
         url: String,
-        /// Why, and the fix.
-        why: String,
+        /// Its host.
+        host: String,
     },
-    /// A `--seeds` value that is neither a URL nor a file.
+    /// A seed whose path the site's rule knows as neither a cable page nor an index page.
     #[error(
-        "--seeds `{value}` is neither an http(s) URL nor a readable file; pass a seed list (one URL a line) or a URL such as https://cablegate.wikileaks.org/index.html"
+        "{origin}: seed {url} is outside the crawl: site {site}'s rule marks {path} as neither a cable page nor an index page to follow; check the URL, or the rule's [urls] patterns"
+    )]
+    NotAPage {
+        /// `file:line`, or where seeds given outright came from.
+        origin: String,
+        /// The seed.
+        url: String,
+        /// The site whose rule it is.
+        site: String,
+        /// The seed's path (and query).
+        path: String,
+    },
+    /// A seed given outright of another site than the one the crawl keeps to.
+    #[error(
+        "{origin}: seed {url} is outside the crawl: it is a page of site {seed_site}, but the crawl keeps to site {site}; drop one of the two"
+    )]
+    OtherSite {
+        /// Where it was given.
+        origin: String,
+        /// The seed.
+        url: String,
+        /// The seed's site.
+        seed_site: String,
+        /// The site the crawl keeps to.
+        site: String,
+    },
+    /// A value that is neither a URL nor a file.
+    #[error(
+        "`{value}` is neither an http(s) URL nor a readable file; give a seed list (one URL a line) or a URL such as https://cablegate.wikileaks.org/index.html"
     )]
     NotUrlOrFile {
         /// The value as given.
         value: String,
     },
-    /// No `--seeds` and no seed lists to fall back on.
+    /// No seeds given and no seed lists to fall back on.
     #[error(
-        "no --seeds given and no seed lists (*.txt) in {}; pass --seeds FILE or URL, or run from the project folder that holds seeds/",
+        "no seeds given and no seed lists (*.txt) in {}; give seed lists or URLs, or run from the project folder that holds seeds/",
         dir.display()
     )]
     NoSeedLists {
@@ -114,10 +144,18 @@ pub enum SeedError {
         dir: std::path::PathBuf,
     },
     /// Every list was empty, or held no seed for the site asked for.
-    #[error("no seed URLs {what}; pass --seeds with a URL of the site to start from")]
+    #[error(
+        "no seed URLs{}{}; give a URL of the site to start from",
+        site.as_deref().map(|site| format!(" for site {site}")).unwrap_or_default(),
+        lists.as_ref().map_or_else(|| format!(" in {given}"), |dir| format!(" in the seed lists of {}", dir.display()))
+    )]
     Empty {
-        /// Where none were found, e.g. `for site x in seeds/`.
-        what: String,
+        /// The site the crawl keeps to, if any.
+        site: Option<String>,
+        /// The folder of seed lists read, when no seeds were given outright.
+        lists: Option<std::path::PathBuf>,
+        /// Where seeds given outright came from.
+        given: String,
     },
 }
 

@@ -2,113 +2,26 @@
 //! conditional GET, manual redirects checked against the crawl's scope, retries with
 //! backoff, and a streaming size cap. The result is a typed [`FetchOutcome`].
 
-use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use url::Url;
 
+use super::config::FetchConfig;
 use super::error::ConfigError;
-use super::host::{Host, HostKey, HostPool, PolitenessConfig, Throttle, parse_retry_after};
+use super::host::{Host, HostPool, Throttle, parse_retry_after};
+use super::outcome::{FailureKind, FetchOutcome};
 use super::robots::{self, ROBOTS_MAX_BYTES, RobotsPolicy, RobotsUnreachable};
-use super::scope::canonical_url;
-use crate::model::Page;
+use crate::model::{Page, PageUrl};
 use crate::rules::RuleSet;
 
-/// Who we are, and where a webmaster can find out and reach us.
-pub const DEFAULT_USER_AGENT: &str = concat!(
-    "cablestrip/",
-    env!("CARGO_PKG_VERSION"),
-    " (+https://github.com/cablestrip/cablestrip)"
-);
-/// How long to wait for a TCP (and TLS) connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long one read may stall, for the headers or any part of the body.
-pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
-/// The deadline for a whole request, connection to last byte: a server trickling a body
-/// cannot hold a slot for ever.
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
-/// The largest body kept, counted after decompression.
-pub const DEFAULT_MAX_BODY_BYTES: u64 = 20 * 1024 * 1024;
-/// Tries per request, the first included, for 429, 5xx, timeouts and connection errors.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 4;
-/// Redirects followed before giving up.
-pub const DEFAULT_MAX_REDIRECTS: u32 = 5;
-
 const ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
-
-/// Everything the fetcher needs, resolved and validated by the caller's config layer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FetchConfig {
-    /// The User-Agent header; its first token is also the robots.txt agent.
-    pub user_agent: String,
-    /// See [`DEFAULT_CONNECT_TIMEOUT`].
-    pub connect_timeout: Duration,
-    /// See [`DEFAULT_READ_TIMEOUT`].
-    pub read_timeout: Duration,
-    /// See [`DEFAULT_REQUEST_TIMEOUT`].
-    pub request_timeout: Duration,
-    /// See [`DEFAULT_MAX_BODY_BYTES`].
-    pub max_body_bytes: u64,
-    /// See [`DEFAULT_MAX_ATTEMPTS`].
-    pub max_attempts: u32,
-    /// See [`DEFAULT_MAX_REDIRECTS`].
-    pub max_redirects: u32,
-    /// What to do when a host's robots.txt cannot be read.
-    pub robots_unreachable: RobotsUnreachable,
-    /// Rates, concurrency and backoff.
-    pub politeness: PolitenessConfig,
-}
-
-impl Default for FetchConfig {
-    fn default() -> Self {
-        FetchConfig {
-            user_agent: DEFAULT_USER_AGENT.to_string(),
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            read_timeout: DEFAULT_READ_TIMEOUT,
-            request_timeout: DEFAULT_REQUEST_TIMEOUT,
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-            max_attempts: DEFAULT_MAX_ATTEMPTS,
-            max_redirects: DEFAULT_MAX_REDIRECTS,
-            robots_unreachable: RobotsUnreachable::default(),
-            politeness: PolitenessConfig::default(),
-        }
-    }
-}
-
-impl FetchConfig {
-    /// Refuses settings that could never fetch anything.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        if HeaderValue::from_str(&self.user_agent).is_err() || self.user_agent.trim().is_empty() {
-            return Err(ConfigError::BadUserAgent {
-                value: self.user_agent.clone(),
-            });
-        }
-        for (setting, value) in [
-            ("connect timeout", self.connect_timeout),
-            ("read timeout", self.read_timeout),
-            ("request timeout", self.request_timeout),
-        ] {
-            if value.is_zero() {
-                return Err(ConfigError::ZeroDuration { setting });
-            }
-        }
-        if self.max_body_bytes == 0 {
-            return Err(ConfigError::ZeroBodyLimit);
-        }
-        if self.max_attempts == 0 {
-            return Err(ConfigError::ZeroAttempts);
-        }
-        self.politeness.validate()
-    }
-}
 
 /// One page to fetch, with the validators of the copy already stored, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchRequest {
     /// The canonical URL to fetch.
-    pub url: Url,
+    pub url: PageUrl,
     /// The stored copy's ETag, sent as `If-None-Match`.
     pub etag: Option<String>,
     /// The stored copy's Last-Modified, sent as `If-Modified-Since`.
@@ -117,7 +30,7 @@ pub struct FetchRequest {
 
 impl FetchRequest {
     /// An unconditional fetch of `url`.
-    pub fn new(url: Url) -> FetchRequest {
+    pub fn new(url: PageUrl) -> FetchRequest {
         FetchRequest {
             url,
             etag: None,
@@ -126,135 +39,11 @@ impl FetchRequest {
     }
 
     /// A conditional fetch: the server may answer 304 if the stored copy is current.
-    pub fn conditional(url: Url, etag: Option<String>, last_modified: Option<String>) -> Self {
+    pub fn conditional(url: PageUrl, etag: Option<String>, last_modified: Option<String>) -> Self {
         FetchRequest {
             url,
             etag,
             last_modified,
-        }
-    }
-}
-
-/// Why a request failed, for reports grouped by kind and host.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FailureKind {
-    /// The connection, a read, or the whole request took too long.
-    Timeout,
-    /// No connection could be made, or it broke before the response head.
-    Connect,
-    /// The server answered with a status the crawler does not accept (after retries for
-    /// 429 and 5xx).
-    Status(u16),
-    /// The body broke off part way.
-    Body,
-    /// The body's Content-Encoding did not decode.
-    Decode,
-    /// A redirect without a usable `Location`.
-    BadRedirect,
-    /// The URL has no host to fetch from.
-    BadUrl,
-    /// reqwest refused to build the request.
-    Request,
-}
-
-impl FailureKind {
-    /// Whether trying again later could help.
-    pub fn is_transient(self) -> bool {
-        match self {
-            FailureKind::Timeout | FailureKind::Connect | FailureKind::Body => true,
-            FailureKind::Status(status) => status == 429 || (500..600).contains(&status),
-            _ => false,
-        }
-    }
-}
-
-impl fmt::Display for FailureKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FailureKind::Timeout => f.write_str("timeout"),
-            FailureKind::Connect => f.write_str("connection failed"),
-            FailureKind::Status(status) => write!(f, "HTTP {status}"),
-            FailureKind::Body => f.write_str("body broke off"),
-            FailureKind::Decode => f.write_str("body did not decode"),
-            FailureKind::BadRedirect => f.write_str("redirect without a usable Location"),
-            FailureKind::BadUrl => f.write_str("URL without a host"),
-            FailureKind::Request => f.write_str("request could not be built"),
-        }
-    }
-}
-
-/// What became of one fetch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FetchOutcome {
-    /// A 2xx page; `page.url` is where it was found, after redirects.
-    Fetched {
-        /// The page.
-        page: Page,
-        /// Its ETag, to store for the next conditional GET.
-        etag: Option<String>,
-        /// Its Last-Modified, to store for the next conditional GET.
-        last_modified: Option<String>,
-    },
-    /// 304: the stored copy is current.
-    NotModified,
-    /// 404 or 410: the page is no longer there.
-    Gone {
-        /// Which of the two.
-        status: u16,
-    },
-    /// The body was larger than the cap and was dropped unread past it.
-    TooLarge {
-        /// The cap, in bytes.
-        limit: u64,
-    },
-    /// robots.txt forbids this URL (the original or a redirect target).
-    RobotsDenied {
-        /// The forbidden URL.
-        url: Url,
-    },
-    /// The host's robots.txt could not be read, so the host is off limits this run.
-    RobotsUnreachable {
-        /// Why robots.txt could not be read.
-        kind: FailureKind,
-    },
-    /// A redirect pointed outside the crawl's scope; not followed.
-    RedirectOutOfScope {
-        /// Where it pointed.
-        to: Url,
-    },
-    /// A redirect pointed back to a URL already visited in this chain; not followed.
-    RedirectLoop {
-        /// Where it pointed.
-        to: Url,
-    },
-    /// More redirects than the limit.
-    TooManyRedirects {
-        /// The limit.
-        limit: u32,
-    },
-    /// The fetch failed for good.
-    Failed {
-        /// Why.
-        kind: FailureKind,
-        /// Requests sent for the last URL of the chain.
-        attempts: u32,
-    },
-}
-
-impl FetchOutcome {
-    /// A short, stable name for summaries: `fetched`, `not-modified`, `gone`, …
-    pub fn label(&self) -> &'static str {
-        match self {
-            FetchOutcome::Fetched { .. } => "fetched",
-            FetchOutcome::NotModified => "not-modified",
-            FetchOutcome::Gone { .. } => "gone",
-            FetchOutcome::TooLarge { .. } => "too-large",
-            FetchOutcome::RobotsDenied { .. } => "robots-denied",
-            FetchOutcome::RobotsUnreachable { .. } => "robots-unreachable",
-            FetchOutcome::RedirectOutOfScope { .. } => "redirect-out-of-scope",
-            FetchOutcome::RedirectLoop { .. } => "redirect-loop",
-            FetchOutcome::TooManyRedirects { .. } => "too-many-redirects",
-            FetchOutcome::Failed { .. } => "failed",
         }
     }
 }
@@ -336,7 +125,7 @@ impl Fetcher {
     pub async fn fetch(
         &self,
         request: &FetchRequest,
-        in_scope: &(dyn Fn(&Url) -> bool + Sync),
+        in_scope: &(dyn Fn(&PageUrl) -> bool + Sync),
     ) -> FetchOutcome {
         let mut url = request.url.clone();
         let mut visited = vec![url.clone()];
@@ -396,7 +185,7 @@ impl Fetcher {
                 }
                 301 | 302 | 303 | 307 | 308 => {
                     let Some(next) = header_text(&headers, header::LOCATION)
-                        .and_then(|location| canonical_url(&url, &location))
+                        .and_then(|location| url.join(&location))
                     else {
                         return FetchOutcome::Failed {
                             kind: FailureKind::BadRedirect,
@@ -435,7 +224,7 @@ impl Fetcher {
     async fn exchange(
         &self,
         host: &Host,
-        url: &Url,
+        url: &PageUrl,
         headers: &HeaderMap,
         limit: BodyLimit,
     ) -> (Exchange, u32) {
@@ -476,10 +265,10 @@ impl Fetcher {
         }
     }
 
-    async fn send_once(&self, url: &Url, headers: &HeaderMap, limit: BodyLimit) -> Exchange {
+    async fn send_once(&self, url: &PageUrl, headers: &HeaderMap, limit: BodyLimit) -> Exchange {
         let mut response = match self
             .client
-            .get(url.clone())
+            .get(url.as_url().clone())
             .header(header::ACCEPT, ACCEPT)
             .headers(headers.clone())
             .send()
@@ -545,7 +334,7 @@ impl Fetcher {
 
     /// Fetches and reads `page_url`'s host's robots.txt (see [`super::robots`] for what
     /// each answer means). Redirects are followed on the same host only.
-    async fn load_robots(&self, host: &Host, page_url: &Url) -> RobotsPolicy {
+    async fn load_robots(&self, host: &Host, page_url: &PageUrl) -> RobotsPolicy {
         let Some(mut url) = robots::robots_url(page_url) else {
             return RobotsPolicy::AllowAll;
         };
@@ -573,8 +362,8 @@ impl Fetcher {
                     ..
                 } => {
                     let next = header_text(&headers, header::LOCATION)
-                        .and_then(|location| canonical_url(&url, &location))
-                        .filter(|next| HostKey::from_url(next).as_ref() == Some(host.key()));
+                        .and_then(|location| url.join(&location))
+                        .filter(|next| next.host() == *host.key());
                     match next {
                         Some(next) => {
                             url = next;

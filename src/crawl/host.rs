@@ -11,14 +11,13 @@ use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
+use super::error::ConfigError;
+use super::robots::RobotsPolicy;
+use crate::model::{HostKey, PageUrl};
+use crate::rules::{DEFAULT_CONCURRENCY, DEFAULT_RATE, RuleSet};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
-use url::Url;
-
-use super::error::ConfigError;
-use super::robots::RobotsPolicy;
-use crate::rules::{self, DEFAULT_CONCURRENCY, DEFAULT_RATE, RuleSet};
 
 /// The longest a server's `Retry-After` is obeyed before the request is tried again.
 pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(10 * 60);
@@ -26,31 +25,6 @@ pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(10 * 60);
 pub const DEFAULT_BACKOFF_BASE: Duration = Duration::from_secs(1);
 /// The longest backoff that doubling reaches (before jitter).
 pub const DEFAULT_BACKOFF_MAX: Duration = Duration::from_secs(2 * 60);
-
-/// A host as the crawler keys it: lower-case host name, plus `:port` when not the default.
-///
-/// Built only from a [`Url`], through the same [`rules::host_key`] that rule files use, so
-/// `http://Example.org:80/` and `http://example.org/` are one host.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct HostKey(String);
-
-impl HostKey {
-    /// The key of `url`'s host, or `None` for a URL without a host (`data:`, `mailto:`).
-    pub fn from_url(url: &Url) -> Option<HostKey> {
-        rules::host_key(url).map(HostKey)
-    }
-
-    /// The key as text, e.g. `cablegate.wikileaks.org` or `127.0.0.1:8080`.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for HostKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// How hard one host may be pressed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -349,7 +323,7 @@ impl HostPool {
 
     /// The limits `url`'s host gets: `--rate` / `--concurrency` over the site's rule over
     /// the defaults.
-    pub fn limits_for(&self, url: &Url) -> HostLimits {
+    pub fn limits_for(&self, url: &PageUrl) -> HostLimits {
         let rule = self.rules.rule_for_url(url);
         HostLimits {
             rate: self
@@ -365,8 +339,8 @@ impl HostPool {
     }
 
     /// The state of `url`'s host, created on first use; `None` for a URL without a host.
-    pub fn host(&self, url: &Url) -> Option<Arc<Host>> {
-        let key = HostKey::from_url(url)?;
+    pub fn host(&self, url: &PageUrl) -> Option<Arc<Host>> {
+        let key = url.host();
         let mut hosts = self.hosts.lock().unwrap_or_else(PoisonError::into_inner);
         let host = hosts.entry(key).or_insert_with_key(|key| {
             Arc::new(Host::new(
@@ -405,164 +379,4 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retry_after_reads_seconds_and_http_dates() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_000); // 2015-10-21 07:20:00 UTC
-        assert_eq!(
-            parse_retry_after(" 120 ", now),
-            Some(Duration::from_secs(120))
-        );
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
-            Some(Duration::from_secs(8 * 60))
-        );
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
-            Some(Duration::ZERO),
-            "a date in the past means now"
-        );
-        assert_eq!(
-            parse_retry_after("99999999999999999999999", now),
-            Some(Duration::from_secs(u64::MAX))
-        );
-        for junk in ["", "-5", "soon", "1.5"] {
-            assert_eq!(parse_retry_after(junk, now), None, "{junk:?}");
-        }
-    }
-
-    #[test]
-    fn host_keys_normalise_case_and_default_ports() {
-        let key = |s: &str| HostKey::from_url(&Url::parse(s).expect("url")).expect("has a host");
-        assert_eq!(key("http://Example.ORG:80/a"), key("http://example.org/b"));
-        assert_eq!(
-            key("https://example.org:8443/").as_str(),
-            "example.org:8443"
-        );
-        assert_eq!(
-            HostKey::from_url(&Url::parse("mailto:a@b.c").expect("url")),
-            None
-        );
-    }
-
-    fn host(config: PolitenessConfig) -> Host {
-        Host::new(
-            HostKey("example.org".into()),
-            HostLimits {
-                rate: 0.0,
-                concurrency: 1,
-            },
-            config,
-        )
-    }
-
-    #[test]
-    fn backoff_doubles_with_jitter_caps_and_resets_on_success() {
-        let config = PolitenessConfig {
-            backoff_base: Duration::from_secs(1),
-            backoff_max: Duration::from_secs(8),
-            max_retry_after: Duration::from_secs(30),
-            ..PolitenessConfig::default()
-        };
-        let host = host(config);
-        let mut pauses = Vec::new();
-        for _ in 0..6 {
-            pauses.push(host.record_throttle(Throttle::Status(500), None));
-        }
-        let full = [1, 2, 4, 8, 8, 8];
-        for (pause, full) in pauses.iter().zip(full) {
-            let full = Duration::from_secs(full);
-            assert!(
-                *pause >= full / 2 && *pause <= full,
-                "{pause:?} not in [{:?}, {full:?}]",
-                full / 2
-            );
-        }
-        host.record_success();
-        let after = host.record_throttle(Throttle::Timeout, None);
-        assert!(after <= Duration::from_secs(1), "reset: {after:?}");
-        assert_eq!(
-            host.record_throttle(Throttle::Status(429), Some(Duration::from_secs(3600))),
-            Duration::from_secs(30),
-            "Retry-After is capped"
-        );
-        let blocked = host.blocked_for().expect("the host is paused");
-        assert!(blocked > Duration::from_secs(29), "{blocked:?}");
-    }
-
-    #[test]
-    fn limits_come_from_the_override_then_the_rule_then_the_defaults() {
-        let text = "[site]\nname = \"slow.site\"\nhosts = [\"slow.example\"]\n[urls]\ncable = ['^/c/']\n[extract]\nbody = { select = \"pre\" }\n[crawl]\nrate = 0.5\nconcurrency = 3\n";
-        let rule = rules::Rule::compile(
-            rules::RuleOrigin::Builtin("slow.site.toml"),
-            "slow.site",
-            text,
-        )
-        .expect("rule compiles");
-        let rules = Arc::new(RuleSet::from_rules(vec![rule]).expect("set"));
-        let url = |s: &str| Url::parse(s).expect("url");
-        let pool = HostPool::new(Arc::clone(&rules), PolitenessConfig::default()).expect("valid");
-        assert_eq!(
-            pool.limits_for(&url("http://slow.example/c/1")),
-            HostLimits {
-                rate: 0.5,
-                concurrency: 3
-            }
-        );
-        assert_eq!(
-            pool.limits_for(&url("http://unknown.example/")),
-            HostLimits {
-                rate: DEFAULT_RATE,
-                concurrency: DEFAULT_CONCURRENCY
-            }
-        );
-        let overridden = HostPool::new(
-            rules,
-            PolitenessConfig {
-                rate: Some(5.0),
-                concurrency: Some(1),
-                ..PolitenessConfig::default()
-            },
-        )
-        .expect("valid");
-        let host = overridden
-            .host(&url("http://SLOW.example:80/c/2"))
-            .expect("has a host");
-        assert_eq!(
-            host.limits(),
-            HostLimits {
-                rate: 5.0,
-                concurrency: 1
-            }
-        );
-        assert_eq!(host.key().as_str(), "slow.example");
-        assert!(
-            Arc::ptr_eq(
-                &host,
-                &overridden
-                    .host(&url("http://slow.example/other"))
-                    .expect("has a host")
-            ),
-            "one state per host"
-        );
-        assert_eq!(host.limits().interval(), Some(Duration::from_millis(200)));
-    }
-
-    #[test]
-    fn bad_overrides_are_refused() {
-        for rate in [-1.0, f64::NAN, f64::INFINITY] {
-            let config = PolitenessConfig {
-                rate: Some(rate),
-                ..PolitenessConfig::default()
-            };
-            assert!(config.validate().is_err(), "rate {rate}");
-        }
-        let config = PolitenessConfig {
-            concurrency: Some(0),
-            ..PolitenessConfig::default()
-        };
-        assert!(config.validate().is_err());
-    }
-}
+mod tests;

@@ -1,28 +1,39 @@
 //! The crawl stage: which URLs are in scope, per-host politeness (rate, concurrency,
 //! robots.txt, backoff), fetching pages with conditional GET and retries, and the crawl
-//! loop that drives them from the persistent frontier into the store.
+//! loop that drives them from the persistent frontier into the store through the pipeline.
+//!
+//! Files, bottom up: `outcome` (every way a fetch ends, named once), `config`, `error`,
+//! `robots`, `host` (the per-host pool), `scope`, `seeds`, `fetch` (one page), `shared`
+//! (what the tasks of one crawl share), `record` (what an outcome writes), `summary`,
+//! `dispatch` (the loop) and `run` (a crawl run).
 
 mod config;
+mod dispatch;
 mod error;
 pub mod fetch;
 pub mod host;
+mod outcome;
 mod record;
 pub mod robots;
 mod run;
 pub mod scope;
 pub mod seeds;
+mod shared;
 mod summary;
 
 pub use config::{
-    CrawlConfig, DEFAULT_FLUSH_EVERY_PAGES, DEFAULT_FLUSH_INTERVAL, DEFAULT_RECHECK_AFTER,
-    DEFAULT_STOP_GRACE, parse_duration,
+    CrawlConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_FLUSH_EVERY_PAGES, DEFAULT_FLUSH_INTERVAL,
+    DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REDIRECTS, DEFAULT_READ_TIMEOUT,
+    DEFAULT_RECHECK_AFTER, DEFAULT_REQUEST_TIMEOUT, DEFAULT_STOP_GRACE, DEFAULT_USER_AGENT,
+    FetchConfig, parse_duration,
 };
 pub use error::{BadDuration, ConfigError, CrawlError, SeedError};
-pub use fetch::{FailureKind, FetchConfig, FetchOutcome, FetchRequest, Fetcher};
-pub use host::{HostKey, HostLimits, HostPool, PolitenessConfig};
+pub use fetch::{FetchRequest, Fetcher};
+pub use host::{HostLimits, HostPool, PolitenessConfig};
+pub use outcome::{FailureKind, FailureRecord, FetchOutcome, may_pass};
 pub use record::StartCounts;
 pub use robots::{RobotsPolicy, RobotsUnreachable};
 pub use run::{Crawler, StopHandle};
-pub use scope::{canonical_url, extract_links, in_scope};
+pub use scope::{extract_links, in_scope};
 pub use seeds::Seed;
 pub use summary::{Ended, Progress, ProgressSnapshot, Summary};

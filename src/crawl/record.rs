@@ -8,21 +8,18 @@
 //! the next run resumes from the frontier without fetching again what was recorded.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use jiff::{SignedDuration, Timestamp};
-use url::Url;
+use jiff::Timestamp;
 
-use super::fetch::{FailureKind, FetchOutcome};
-use super::run::Shared;
+use super::outcome::FetchOutcome;
 use super::scope::links_of;
 use super::seeds::Seed;
+use super::shared::Shared;
 use crate::clean;
-use crate::model::Page;
-use crate::pipeline::{self, Arrival};
+use crate::model::{Page, PageUrl};
+use crate::pipeline::{self, Arrival, Failure, Fetched, Processed};
 use crate::store::{
-    CableChange, CleanOutcome, FrontierEntry, LinkKind, PageRecord, Queued, ReplacePolicy,
-    RunRecord, StoreError,
+    FrontierEntry, LinkKind, PageRecord, Queued, ReplacePolicy, RunRecord, StoreError,
 };
 
 /// What a run found when it started.
@@ -88,34 +85,12 @@ pub(super) fn start(
     Ok((run, counts))
 }
 
-fn entry(url: Url, kind: LinkKind, depth: u32) -> FrontierEntry {
+fn entry(url: PageUrl, kind: LinkKind, depth: u32) -> FrontierEntry {
     FrontierEntry {
         url,
         kind,
         depth,
         attempts: 0,
-    }
-}
-
-/// Whether a stored page needs no fetch now: fetched less than `recheck_after` ago, and
-/// not a failure that may pass (a timeout, a 5xx, a refused connection).
-pub(super) fn is_fresh(record: &PageRecord, recheck_after: Duration, now: Timestamp) -> bool {
-    if let CleanOutcome::Failed { kind, .. } = &record.outcome
-        && is_transient(kind)
-    {
-        return false;
-    }
-    let limit = SignedDuration::try_from(recheck_after).unwrap_or(SignedDuration::MAX);
-    now.duration_since(record.fetched_at) < limit
-}
-
-/// Whether a recorded failure kind may pass by the next run.
-fn is_transient(kind: &str) -> bool {
-    match kind {
-        "timeout" | "connect" | "body" | "robots-unreachable" | "http-429" => true,
-        _ => kind
-            .strip_prefix("http-5")
-            .is_some_and(|rest| rest.len() == 2),
     }
 }
 
@@ -131,13 +106,13 @@ pub(super) fn read_batch(
 /// The stored record of each of `urls`.
 pub(super) fn look_up(
     shared: &Shared,
-    urls: &[Url],
+    urls: &[PageUrl],
 ) -> Result<Vec<Option<PageRecord>>, StoreError> {
     urls.iter().map(|url| shared.store.page(url)).collect()
 }
 
 /// Forgets `urls` in the frontier: each was dealt with this run.
-pub(super) fn forget(shared: &Shared, urls: &[Url]) -> Result<(), StoreError> {
+pub(super) fn forget(shared: &Shared, urls: &[PageUrl]) -> Result<(), StoreError> {
     let frontier = shared.store.frontier();
     for url in urls {
         frontier.remove(url)?;
@@ -177,13 +152,6 @@ impl Validators {
     }
 }
 
-impl Job {
-    /// Whether a good copy of the page is stored.
-    pub(super) fn has_copy(&self) -> bool {
-        self.copy.is_some()
-    }
-}
-
 /// What became of one job, for the summary.
 #[derive(Debug, Clone)]
 pub(super) struct Settled {
@@ -204,10 +172,10 @@ pub(super) enum SettledAs {
     Fetched {
         /// Its size.
         bytes: u64,
-        /// What happened to its cable.
-        change: Change,
         /// Links queued from it.
         queued: u64,
+        /// What storing it did.
+        processed: Box<Processed>,
     },
     /// 304: the stored copy is current.
     NotModified,
@@ -220,16 +188,6 @@ pub(super) enum SettledAs {
     },
 }
 
-/// A stored page's cable, as the summary counts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Change {
-    New,
-    Changed,
-    Unchanged,
-    Rejected,
-    None,
-}
-
 /// Records what `outcome` says of `job`'s page, queues its links, and takes the job out
 /// of the frontier, in that order.
 pub(super) fn settle(
@@ -237,11 +195,17 @@ pub(super) fn settle(
     job: &Job,
     outcome: FetchOutcome,
 ) -> Result<Settled, StoreError> {
-    let host = crate::rules::host_key(&job.entry.url).unwrap_or_default();
+    let host = job.entry.url.host().to_string();
     let conditional = job
         .copy
         .as_ref()
         .is_some_and(|c| c.etag.is_some() || c.last_modified.is_some());
+    let settled = |result| Settled {
+        host: host.clone(),
+        kind: job.entry.kind,
+        conditional,
+        result,
+    };
     let result = match outcome {
         FetchOutcome::Fetched {
             page,
@@ -249,33 +213,35 @@ pub(super) fn settle(
             last_modified,
         } => settle_page(shared, job, page, etag, last_modified)?,
         FetchOutcome::NotModified => {
-            touch(shared, job)?;
+            if let Some(rule) = shared.rules.rule_for_url(&job.entry.url) {
+                let arrival = Arrival::NotModified {
+                    url: job.entry.url.clone(),
+                    at: Timestamp::now(),
+                };
+                pipeline::process(&shared.store, rule, arrival, &KEEP)?;
+            }
             SettledAs::NotModified
         }
         FetchOutcome::RobotsUnreachable { kind } => {
             // The host is off limits for this run only: nothing is recorded and the entry
             // stays queued for the next run.
             tracing::info!(url = %job.entry.url, %kind, "robots.txt unreachable; left queued");
-            return Ok(Settled {
-                host,
-                kind: job.entry.kind,
-                conditional,
-                result: SettledAs::Failed {
-                    kind: "robots-unreachable".to_string(),
-                    robots_denied: false,
-                },
-            });
+            return Ok(settled(SettledAs::Failed {
+                kind: "robots-unreachable".to_string(),
+                robots_denied: false,
+            }));
         }
         other => settle_failure(shared, job, &other)?,
     };
     shared.store.frontier().remove(&job.entry.url)?;
-    Ok(Settled {
-        host,
-        kind: job.entry.kind,
-        conditional,
-        result,
-    })
+    Ok(settled(result))
 }
+
+/// How the crawl records: a page that is now rejected keeps its earlier cable.
+const KEEP: pipeline::Options = pipeline::Options {
+    policy: ReplacePolicy::KeepPrevious,
+    dry_run: false,
+};
 
 fn settle_page(
     shared: &Shared,
@@ -298,7 +264,7 @@ fn settle_page(
     // One parse serves both the links and the cleaning. A page refused unparsed (nested
     // deeper than any real page) gives no links; cleaning records why.
     let document = if is_html(page.content_type.as_deref()) {
-        clean::parse_page(&page, rule).ok()
+        clean::parse(&page, rule).ok()
     } else {
         None
     };
@@ -312,37 +278,24 @@ fn settle_page(
         )?,
         None => 0,
     };
-    let arrival = Arrival {
+    let arrival = Arrival::Fetched(Fetched {
         page,
         etag,
         last_modified,
         fetched_at: Timestamp::now(),
-    };
-    let stored = pipeline::store_parsed_page(
-        &shared.store,
-        rule,
-        &arrival,
-        ReplacePolicy::KeepPrevious,
-        document.as_ref(),
-    )?;
-    let change = match stored.change {
-        CableChange::New => Change::New,
-        CableChange::Changed { .. } => Change::Changed,
-        CableChange::Unchanged => Change::Unchanged,
-        CableChange::Rejected => Change::Rejected,
-        _ if stored.reject.is_some() => Change::Rejected,
-        _ => Change::None,
-    };
+        document: document.as_ref(),
+    });
+    let processed = pipeline::process(&shared.store, rule, arrival, &KEEP)?;
     Ok(SettledAs::Fetched {
         bytes,
-        change,
         queued,
+        processed: Box::new(processed),
     })
 }
 
 /// Queues the in-scope `links` of a page that this run has not fetched and that are not
 /// fresh cable pages; returns how many were new to the frontier.
-fn queue_links(shared: &Shared, links: Vec<Url>, depth: u32) -> Result<u64, StoreError> {
+fn queue_links(shared: &Shared, links: Vec<PageUrl>, depth: u32) -> Result<u64, StoreError> {
     let now = Timestamp::now();
     let mut queued = 0;
     for url in links {
@@ -373,208 +326,33 @@ fn is_html(content_type: Option<&str>) -> bool {
     })
 }
 
-/// A 304 to a cable page's re-check: the stored copy is current, so its clock restarts
-/// and it is next due `--recheck-after` from now. Nothing else is written.
-fn touch(shared: &Shared, job: &Job) -> Result<(), StoreError> {
-    if job.entry.kind != LinkKind::Cable {
-        return Ok(());
-    }
-    let Some(mut record) = shared.store.page(&job.entry.url)? else {
-        return Ok(());
-    };
-    let cable = match record.outcome {
-        CleanOutcome::Cable { .. } => match shared.store.cable(&record.url)? {
-            Some(cable) => Some(cable),
-            // The record names a cable the store lacks: leave it for `reclean` to mend.
-            None => return Ok(()),
-        },
-        _ => None,
-    };
-    record.fetched_at = Timestamp::now();
-    shared
-        .store
-        .record_page(&record, cable.as_ref(), ReplacePolicy::KeepPrevious)?;
-    Ok(())
-}
-
-/// The short name, message and HTTP status recorded for an outcome that brought no page.
-fn describe(outcome: &FetchOutcome) -> (String, String, u16) {
-    match outcome {
-        FetchOutcome::Gone { status } => (
-            "gone".to_string(),
-            format!("HTTP {status}: the page is no longer there"),
-            *status,
-        ),
-        FetchOutcome::TooLarge { limit } => (
-            "too-large".to_string(),
-            format!(
-                "the body is larger than the {} cap (decoded size), so it was dropped unread past it",
-                human_bytes(*limit)
-            ),
-            200,
-        ),
-        FetchOutcome::RobotsDenied { url } => (
-            "robots-denied".to_string(),
-            format!("robots.txt forbids {url}"),
-            0,
-        ),
-        FetchOutcome::RobotsUnreachable { kind } => (
-            "robots-unreachable".to_string(),
-            format!("robots.txt could not be read ({kind}), so the host is off limits this run"),
-            0,
-        ),
-        FetchOutcome::RedirectOutOfScope { to } => (
-            "redirect-out-of-scope".to_string(),
-            format!("redirected to {to}, outside the crawl; not followed"),
-            0,
-        ),
-        FetchOutcome::RedirectLoop { to } => (
-            "redirect-loop".to_string(),
-            format!("redirected in a loop, back to {to}"),
-            0,
-        ),
-        FetchOutcome::TooManyRedirects { limit } => (
-            "too-many-redirects".to_string(),
-            format!("more than {limit} redirects"),
-            0,
-        ),
-        FetchOutcome::Failed { kind, attempts } => {
-            let status = match kind {
-                FailureKind::Status(status) => *status,
-                _ => 0,
-            };
-            (
-                failure_name(*kind),
-                format!("{kind} after {attempts} attempt(s)"),
-                status,
-            )
-        }
-        FetchOutcome::Fetched { .. } | FetchOutcome::NotModified => {
-            (outcome.label().to_string(), String::new(), 0)
-        }
-    }
-}
-
-/// A failure kind's short, stable name, as recorded and reported.
-pub(super) fn failure_name(kind: FailureKind) -> String {
-    match kind {
-        FailureKind::Timeout => "timeout".to_string(),
-        FailureKind::Connect => "connect".to_string(),
-        FailureKind::Status(status) => format!("http-{status}"),
-        FailureKind::Body => "body".to_string(),
-        FailureKind::Decode => "decode".to_string(),
-        FailureKind::BadRedirect => "bad-redirect".to_string(),
-        FailureKind::BadUrl => "bad-url".to_string(),
-        FailureKind::Request => "request".to_string(),
-    }
-}
-
-fn human_bytes(bytes: u64) -> String {
-    const MB: u64 = 1024 * 1024;
-    if bytes >= MB && bytes % MB == 0 {
-        format!("{} MB", bytes / MB)
-    } else {
-        format!("{bytes}-byte")
-    }
-}
-
-/// Records a fetch that brought no page, unless a good copy is stored: a failure tonight
-/// must not hide the copy fetched last week (it is counted in the summary all the same).
+/// Records a fetch that brought no page (the pipeline keeps a good stored copy over it; the
+/// failure is counted in the summary all the same).
 fn settle_failure(
     shared: &Shared,
     job: &Job,
     outcome: &FetchOutcome,
 ) -> Result<SettledAs, StoreError> {
-    let (kind, message, status) = describe(outcome);
-    tracing::info!(url = %job.entry.url, %kind, %message, "no page");
-    if !job.has_copy() {
-        let record = PageRecord {
+    let Some(failure) = outcome.failure() else {
+        // Only outcomes without a page come here.
+        return Ok(SettledAs::NotModified);
+    };
+    tracing::info!(url = %job.entry.url, kind = %failure.kind, message = %failure.message, "no page");
+    if let Some(rule) = shared.rules.rule(&job.site) {
+        let arrival = Arrival::Failed(Failure {
             url: job.entry.url.clone(),
-            site: job.site.to_string(),
-            status,
-            content_type: None,
-            etag: None,
-            last_modified: None,
-            fetched_at: Timestamp::now(),
-            body: None,
-            outcome: CleanOutcome::Failed {
-                kind: kind.clone(),
-                message,
-            },
-        };
-        shared
-            .store
-            .record_page(&record, None, ReplacePolicy::KeepPrevious)?;
+            status: failure.status,
+            kind: failure.kind.clone(),
+            message: failure.message,
+            at: Timestamp::now(),
+        });
+        pipeline::process(&shared.store, rule, arrival, &KEEP)?;
     }
     Ok(SettledAs::Failed {
         robots_denied: matches!(outcome, FetchOutcome::RobotsDenied { .. }),
-        kind,
+        kind: failure.kind,
     })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn record(outcome: CleanOutcome, fetched_at: Timestamp) -> PageRecord {
-        PageRecord {
-            url: Url::parse("http://example.org/cable/1.html").expect("url"),
-            site: "example".to_string(),
-            status: 200,
-            content_type: None,
-            etag: None,
-            last_modified: None,
-            fetched_at,
-            body: None,
-            outcome,
-        }
-    }
-
-    #[test]
-    fn freshness_follows_recheck_after_and_transient_failures_are_never_fresh() {
-        let now = Timestamp::now();
-        let day = Duration::from_secs(86_400);
-        let yesterday = now - SignedDuration::from_hours(24);
-        let kept = record(CleanOutcome::NotCleaned, yesterday);
-        assert!(is_fresh(&kept, 2 * day, now));
-        assert!(!is_fresh(&kept, day / 2, now));
-        assert!(!is_fresh(&kept, Duration::ZERO, now), "0 re-checks always");
-        for (kind, fresh) in [
-            ("http-503", false),
-            ("http-500", false),
-            ("http-429", false),
-            ("timeout", false),
-            ("connect", false),
-            ("robots-unreachable", false),
-            ("gone", true),
-            ("http-403", true),
-            ("too-large", true),
-            ("robots-denied", true),
-        ] {
-            let failed = record(
-                CleanOutcome::Failed {
-                    kind: kind.to_string(),
-                    message: String::new(),
-                },
-                yesterday,
-            );
-            assert_eq!(is_fresh(&failed, 2 * day, now), fresh, "{kind}");
-        }
-    }
-
-    #[test]
-    fn failures_are_described_with_a_stable_name_and_the_cap() {
-        let (kind, message, status) = describe(&FetchOutcome::TooLarge {
-            limit: 20 * 1024 * 1024,
-        });
-        assert_eq!((kind.as_str(), status), ("too-large", 200));
-        assert!(message.contains("20 MB cap"), "{message}");
-        let (kind, _, status) = describe(&FetchOutcome::Failed {
-            kind: FailureKind::Status(503),
-            attempts: 4,
-        });
-        assert_eq!((kind.as_str(), status), ("http-503", 503));
-        assert!(is_html(None) && is_html(Some("text/HTML; charset=x")));
-        assert!(!is_html(Some("application/pdf")));
-    }
-}
+mod tests;

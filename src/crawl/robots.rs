@@ -10,9 +10,9 @@ use std::fmt;
 use std::time::Duration;
 
 use texting_robots::Robot;
-use url::Url;
 
-use super::fetch::FailureKind;
+use super::outcome::FailureKind;
+use crate::model::PageUrl;
 
 /// RFC 9309 asks crawlers to read at least 500 KiB of a robots.txt; the rest is ignored.
 pub const ROBOTS_MAX_BYTES: u64 = 500 * 1024;
@@ -64,7 +64,7 @@ impl fmt::Debug for RobotsPolicy {
 impl RobotsPolicy {
     /// Builds the policy from a robots.txt body for the agent `token`; an unparseable file
     /// is treated as absent, with a warning.
-    pub fn from_body(token: &str, body: &[u8], robots_url: &Url) -> RobotsPolicy {
+    pub fn from_body(token: &str, body: &[u8], robots_url: &PageUrl) -> RobotsPolicy {
         match Robot::new(token, body) {
             Ok(robot) => RobotsPolicy::Rules(Box::new(robot)),
             Err(error) => {
@@ -75,7 +75,7 @@ impl RobotsPolicy {
     }
 
     /// Whether `url` may be fetched.
-    pub fn allows(&self, url: &Url) -> bool {
+    pub fn allows(&self, url: &PageUrl) -> bool {
         match self {
             RobotsPolicy::AllowAll => true,
             RobotsPolicy::Rules(robot) => robot.allowed(url.as_str()),
@@ -96,11 +96,8 @@ impl RobotsPolicy {
 }
 
 /// `/robots.txt` on `url`'s scheme, host and port.
-pub fn robots_url(url: &Url) -> Option<Url> {
-    let mut robots = url.join("/robots.txt").ok()?;
-    robots.set_query(None);
-    robots.set_fragment(None);
-    Some(robots)
+pub fn robots_url(url: &PageUrl) -> Option<PageUrl> {
+    url.join("/robots.txt")
 }
 
 /// The product token robots.txt groups are matched against: the User-Agent up to its
@@ -113,31 +110,4 @@ pub fn agent_token(user_agent: &str) -> &str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn url(text: &str) -> Url {
-        Url::parse(text).expect("test URL parses")
-    }
-
-    #[test]
-    fn our_group_wins_over_the_star_group_and_delay_is_read() {
-        let text = b"User-agent: *\nDisallow: /\n\nUser-agent: cablestrip\nDisallow: /private/\nCrawl-delay: 0.5\n";
-        let policy = RobotsPolicy::from_body(
-            agent_token("cablestrip/0.1.0 (+https://github.com/cablestrip/cablestrip)"),
-            text,
-            &url("http://example.org/robots.txt"),
-        );
-        assert!(policy.allows(&url("http://example.org/cable/1.html")));
-        assert!(!policy.allows(&url("http://example.org/private/1.html")));
-        assert_eq!(policy.crawl_delay(), Some(Duration::from_millis(500)));
-    }
-
-    #[test]
-    fn robots_url_keeps_scheme_host_and_port() {
-        assert_eq!(
-            robots_url(&url("https://example.org:8443/a/b?c#d")).map(String::from),
-            Some("https://example.org:8443/robots.txt".to_string())
-        );
-    }
-}
+mod tests;

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use url::Url;
 
 use super::error::SeedError;
-use super::scope::{canonical_url, in_scope};
+use super::scope::in_scope;
+use crate::model::PageUrl;
 use crate::rules::{RuleSet, UrlKind};
 use crate::store::LinkKind;
 
@@ -16,7 +17,7 @@ use crate::store::LinkKind;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seed {
     /// The canonical URL.
-    pub url: Url,
+    pub url: PageUrl,
     /// Cable page or index page.
     pub kind: LinkKind,
     /// The site (rule file name) it belongs to.
@@ -49,13 +50,19 @@ pub fn seed_lists(dir: &Path) -> Result<Vec<PathBuf>, SeedError> {
     Ok(lists)
 }
 
-/// Resolves `--seeds` values (URLs or seed lists; none means the lists in `default_dir`)
-/// into checked seeds, in order, each once.
+/// Where the seeds given outright (not read from a list) are said to come from in errors,
+/// unless the caller names the place (the command line names its flag).
+pub const GIVEN: &str = "the seeds given";
+
+/// Resolves seed values (URLs or seed lists; none means the lists in `default_dir`) into
+/// checked seeds, in order, each once. `given` names where the values came from, for
+/// errors.
 ///
 /// A seed list's seeds of another site than `site` are left out quietly (one folder of
 /// lists serves every site); a URL given outright must be in scope, `site` included.
 pub fn resolve(
     values: &[String],
+    given: &str,
     default_dir: &Path,
     rules: &RuleSet,
     site: Option<&str>,
@@ -70,11 +77,11 @@ pub fn resolve(
         let looks_like_url = value.contains("://");
         match Url::parse(value.trim()) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => {
-                raw.push(("--seeds".to_string(), value.clone(), true));
+                raw.push((given.to_string(), value.clone(), true));
             }
             _ if looks_like_url => {
                 return Err(SeedError::BadUrl {
-                    origin: "--seeds".to_string(),
+                    origin: given.to_string(),
                     value: value.clone(),
                     problem: "only http and https URLs with a host can be crawled".to_string(),
                 });
@@ -97,16 +104,11 @@ pub fn resolve(
         }
     }
     if seeds.is_empty() {
-        let what = match (site, values.is_empty()) {
-            (Some(site), true) => format!(
-                "for site {site} in the seed lists of {}",
-                default_dir.display()
-            ),
-            (Some(site), false) => format!("for site {site} in --seeds"),
-            (None, true) => format!("in the seed lists of {}", default_dir.display()),
-            (None, false) => "in --seeds".to_string(),
-        };
-        return Err(SeedError::Empty { what });
+        return Err(SeedError::Empty {
+            site: site.map(str::to_string),
+            lists: values.is_empty().then(|| default_dir.to_path_buf()),
+            given: given.to_string(),
+        });
     }
     Ok(seeds)
 }
@@ -155,33 +157,33 @@ fn check(
         problem,
     };
     let parsed = Url::parse(text).map_err(|e| bad(e.to_string()))?;
-    let url = canonical_url(&parsed, parsed.as_str())
-        .ok_or_else(|| bad("only http and https URLs with a host can be crawled".to_string()))?;
-    let out = |why: String| SeedError::OutOfScope {
-        origin: origin.to_string(),
-        url: url.to_string(),
-        why,
-    };
+    let url = PageUrl::new(parsed)
+        .map_err(|_| bad("only http and https URLs with a host can be crawled".to_string()))?;
     let Some((seed_site, kind)) = in_scope(rules, &url) else {
-        let host = crate::rules::host_key(&url).unwrap_or_default();
-        return Err(out(match rules.rule_for_url(&url) {
-            None => format!(
-                "no rule file names the host {host}; add --host-map {host}=SITE to crawl it as SITE's pages, or remove the seed"
-            ),
-            Some(rule) => format!(
-                "site {}'s rule marks {} as neither a cable page nor an index page to follow; check the URL, or the rule's [urls] patterns",
-                rule.name,
-                crate::rules::path_and_query(&url)
-            ),
-        }));
+        return Err(match rules.rule_for_url(&url) {
+            None => SeedError::UnknownHost {
+                origin: origin.to_string(),
+                host: url.host().to_string(),
+                url: url.to_string(),
+            },
+            Some(rule) => SeedError::NotAPage {
+                origin: origin.to_string(),
+                site: rule.name.clone(),
+                path: url.path_and_query(),
+                url: url.to_string(),
+            },
+        });
     };
     if let Some(site) = site
         && seed_site != site
     {
         if explicit {
-            return Err(out(format!(
-                "it is a page of site {seed_site}, but --site {site} was given; drop one of the two"
-            )));
+            return Err(SeedError::OtherSite {
+                origin: origin.to_string(),
+                url: url.to_string(),
+                seed_site: seed_site.to_string(),
+                site: site.to_string(),
+            });
         }
         return Ok(None);
     }
@@ -198,95 +200,4 @@ fn check(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rules() -> RuleSet {
-        let mut rules = RuleSet::builtin().expect("built-in rules load");
-        rules
-            .map_host("127.0.0.1:8080", "cablegate.wikileaks.org")
-            .expect("map");
-        rules
-    }
-
-    #[test]
-    fn seed_lists_name_the_file_and_line_of_a_bad_seed() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let list = dir.path().join("a.txt");
-        std::fs::write(
-            &list,
-            "# comment\n\nhttp://127.0.0.1:8080/index.html # the front page\nnot a url\n",
-        )
-        .expect("write");
-        let error = resolve(&[], dir.path(), &rules(), None).expect_err("bad line");
-        let message = error.to_string();
-        assert!(
-            message.contains(&format!("{}:4", list.display())) && message.contains("not a url"),
-            "{message}"
-        );
-    }
-
-    #[test]
-    fn seeds_are_canonical_scoped_and_filtered_by_site() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(
-            dir.path().join("b.txt"),
-            "HTTP://127.0.0.1:8080/index.html#top\nhttp://127.0.0.1:8080/index.html\nhttps://www.scoop.co.nz/stories/WL1108/\n",
-        )
-        .expect("write");
-        let rules = rules();
-        let all = resolve(&[], dir.path(), &rules, None).expect("seeds");
-        let urls: Vec<&str> = all.iter().map(|s| s.url.as_str()).collect();
-        assert_eq!(
-            urls,
-            [
-                "http://127.0.0.1:8080/index.html",
-                "https://www.scoop.co.nz/stories/WL1108/"
-            ]
-        );
-        assert_eq!(all[0].site, "cablegate.wikileaks.org");
-        assert_eq!(all[0].kind, LinkKind::Follow);
-        let one = resolve(&[], dir.path(), &rules, Some("www.scoop.co.nz")).expect("seeds");
-        assert_eq!(one.len(), 1);
-        let none = resolve(&[], dir.path(), &rules, Some("search.wikileaks.org"));
-        assert!(matches!(none, Err(SeedError::Empty { .. })), "{none:?}");
-    }
-
-    #[test]
-    fn a_seed_outside_the_rules_says_how_to_bring_it_in() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let rules = rules();
-        let error = resolve(
-            &["http://127.0.0.1:9999/index.html".to_string()],
-            dir.path(),
-            &rules,
-            None,
-        )
-        .expect_err("unmapped host");
-        assert!(
-            error.to_string().contains("--host-map 127.0.0.1:9999=SITE"),
-            "{error}"
-        );
-        let error = resolve(
-            &["http://127.0.0.1:8080/about.html".to_string()],
-            dir.path(),
-            &rules,
-            None,
-        )
-        .expect_err("not a crawlable path");
-        assert!(error.to_string().contains("/about.html"), "{error}");
-        let error = resolve(
-            &["http://127.0.0.1:8080/index.html".to_string()],
-            dir.path(),
-            &rules,
-            Some("www.scoop.co.nz"),
-        )
-        .expect_err("other site");
-        assert!(error.to_string().contains("--site"), "{error}");
-        let error =
-            resolve(&["no-such-file".to_string()], dir.path(), &rules, None).expect_err("neither");
-        assert!(matches!(error, SeedError::NotUrlOrFile { .. }), "{error}");
-        let error = resolve(&[], &dir.path().join("missing"), &rules, None).expect_err("no dir");
-        assert!(matches!(error, SeedError::NoSeedLists { .. }), "{error}");
-    }
-}
+mod tests;

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::record::{Change, Settled, SettledAs, StartCounts};
+use super::record::{Settled, SettledAs, StartCounts};
+use crate::pipeline::Tally;
 use crate::store::{Frontier, LinkKind};
 
 /// How a run ended.
@@ -75,6 +76,9 @@ pub struct Summary {
     pub abandoned: u64,
     /// Entries left in the frontier for the next run.
     pub queued: u64,
+    /// What storing the fetched pages did, from which the cable counts above are taken.
+    #[serde(skip)]
+    tally: Tally,
 }
 
 impl Summary {
@@ -104,6 +108,7 @@ impl Summary {
             pages_per_second: 0.0,
             abandoned: 0,
             queued: 0,
+            tally: Tally::default(),
         }
     }
 
@@ -129,8 +134,8 @@ impl Summary {
         match &settled.result {
             SettledAs::Fetched {
                 bytes,
-                change,
                 queued,
+                processed,
             } => {
                 self.fetched += 1;
                 match settled.kind {
@@ -139,13 +144,12 @@ impl Summary {
                 }
                 self.bytes += bytes;
                 self.links_queued += queued;
-                match change {
-                    Change::New => self.new_cables += 1,
-                    Change::Changed => self.changed_cables += 1,
-                    Change::Unchanged => self.unchanged_cables += 1,
-                    Change::Rejected => self.rejected_pages += 1,
-                    Change::None => {}
-                }
+                self.tally.add(processed);
+                let tally = &self.tally;
+                self.new_cables = tally.new;
+                self.changed_cables = tally.changed + tally.restamped;
+                self.unchanged_cables = tally.unchanged + tally.skipped_cables;
+                self.rejected_pages = tally.rejected_pages();
             }
             SettledAs::NotModified => self.not_modified += 1,
             SettledAs::Failed {

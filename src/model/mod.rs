@@ -1,17 +1,19 @@
-//! Plain data that flows between the pipeline stages: `Page` → `Cable`, keyed by `CableId`.
+//! Plain data that flows between the pipeline stages: `Page` → `Cable`, keyed by `CableId`
+//! and `PageUrl`.
 
 mod id;
+mod keys;
 
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 pub use id::{BadCableId, CableId};
+pub use keys::{BadPageUrl, HostKey, PageUrl};
 
 /// One fetched (or ingested) page, before cleaning: what the server said and sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     /// The canonical URL the page was fetched from (after redirects).
-    pub url: Url,
+    pub url: PageUrl,
     /// The HTTP status; 200 for a page read from disk.
     pub status: u16,
     /// The Content-Type header, when the server sent one.
@@ -22,7 +24,7 @@ pub struct Page {
 
 impl Page {
     /// A page as a local file would give it: status 200, no Content-Type.
-    pub fn from_bytes(url: Url, body: Vec<u8>) -> Page {
+    pub fn from_bytes(url: PageUrl, body: Vec<u8>) -> Page {
         Page {
             url,
             status: 200,
@@ -42,7 +44,7 @@ pub struct Cable {
     /// The canonical cable ID, e.g. `08MOSCOW3728`.
     pub id: CableId,
     /// The URL of the page this copy was cleaned from.
-    pub url: String,
+    pub url: PageUrl,
     /// The republisher: the name of the rule file that cleaned the page.
     pub site: String,
     /// The page's own headline, often cut short.
@@ -65,4 +67,26 @@ pub struct Cable {
     pub rules: String,
     /// The site's own ID for this copy when it differs from `id` (PlusD's `…_a` suffixes).
     pub source_id: Option<String>,
+}
+
+impl Cable {
+    /// A cable of `site` with the given text, made by `rules`, and no other facts: the
+    /// optional fields start absent, for the caller to fill in.
+    pub fn new(id: CableId, url: PageUrl, site: &str, rules: &str, body: &str) -> Cable {
+        Cable {
+            id,
+            url,
+            site: site.to_string(),
+            title: None,
+            subject: None,
+            header: None,
+            body: body.to_string(),
+            created: None,
+            classification: None,
+            origin: None,
+            tags: Vec::new(),
+            rules: rules.to_string(),
+            source_id: None,
+        }
+    }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
     /// The folder or a file could not be read.
-    #[error("cannot read rule files at {}: {source}; fix: point --selectors at the folder of rule files (selectors/)", path.display())]
+    #[error("cannot read rule files at {}: {source}; fix: give the folder of rule files (selectors/)", path.display())]
     Io {
         /// What could not be read.
         path: PathBuf,
@@ -14,7 +14,7 @@ pub enum RuleError {
         source: std::io::Error,
     },
     /// The folder holds no `*.toml`.
-    #[error("no rule files (*.toml) in {}; fix: point --selectors at the folder of rule files (selectors/)", dir.display())]
+    #[error("no rule files (*.toml) in {}; fix: give the folder of rule files (selectors/)", dir.display())]
     NoRuleFiles {
         /// The folder searched.
         dir: PathBuf,
@@ -43,7 +43,7 @@ pub enum RuleError {
     },
     /// `[site] name` differs from the file name.
     #[error(
-        "{origin}:{line}: `site.name` is `{name}` but the file is named `{stem}.toml`; fix: make them the same (the name is how --site, the store and exports refer to the site)"
+        "{origin}:{line}: `site.name` is `{name}` but the file is named `{stem}.toml`; fix: make them the same (the name is how commands, the store and exports refer to the site)"
     )]
     NameMismatch {
         /// The rule file.
@@ -79,7 +79,7 @@ pub enum RuleError {
         /// The other.
         second: String,
     },
-    /// `--site` names no rule file.
+    /// A site named that no rule file describes.
     #[error(
         "no rule file for site `{site}`; known sites: {known}; fix: pass one of them, or add selectors/{site}.toml"
     )]
@@ -89,9 +89,9 @@ pub enum RuleError {
         /// The names that exist.
         known: String,
     },
-    /// A `--host-map` value that cannot be used.
+    /// A host mapping (`HOST[:PORT]=SITE`) that cannot be used.
     #[error(
-        "--host-map `{value}`: {problem}; fix: write HOST[:PORT]=SITE, such as 127.0.0.1:8080=cablegate.wikileaks.org"
+        "host mapping `{value}`: {problem}; fix: write HOST[:PORT]=SITE, such as 127.0.0.1:8080=cablegate.wikileaks.org"
     )]
     BadHostMap {
         /// The value as given.

@@ -5,21 +5,21 @@
 //! bad CSS, bad regexes, hosts claimed twice) is found here, before any page is read.
 
 mod builtin;
+mod compile;
 mod error;
 mod file;
+mod set;
 
-use std::collections::HashMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use regex::Regex;
 use scraper::Selector;
-use url::Url;
 
-use crate::clean::text::Whitespace;
+use crate::model::{HostKey, PageUrl};
 pub use builtin::BUILTIN_RULE_FILES;
 pub use error::RuleError;
-use file::{FieldSpec, RuleFile};
+pub use set::RuleSet;
 
 /// Requests per second a site gets when its rule file says nothing.
 pub const DEFAULT_RATE: f64 = 1.0;
@@ -82,8 +82,8 @@ pub struct Rule {
     pub version: String,
     /// Where the rule was read from.
     pub source: RuleOrigin,
-    /// Hosts (lower case, with `:port` when not the default) that this rule cleans.
-    pub hosts: Vec<String>,
+    /// Hosts that this rule cleans.
+    pub hosts: Vec<HostKey>,
     /// Higher wins when two sites hold the same cable and one copy must be chosen.
     pub priority: i32,
     /// Paths (with `?query`) of cable pages; a named group `id` gives the cable ID.
@@ -131,118 +131,9 @@ pub enum UrlKind {
 }
 
 impl Rule {
-    /// Compiles a rule file's text, naming `origin` in every error.
-    pub fn compile(origin: RuleOrigin, stem: &str, text: &str) -> Result<Rule, RuleError> {
-        let file: RuleFile = toml::from_str(text).map_err(|error| RuleError::Syntax {
-            origin: origin.to_string(),
-            message: error.to_string().trim_end().to_string(),
-        })?;
-        let at = Locator {
-            origin: &origin,
-            text,
-        };
-
-        let name = file.site.name.get_ref().trim().to_string();
-        if name != stem {
-            return Err(RuleError::NameMismatch {
-                origin: origin.to_string(),
-                line: at.line(file.site.name.span()),
-                name,
-                stem: stem.to_string(),
-            });
-        }
-        if file.site.hosts.get_ref().is_empty() {
-            return Err(at.invalid(
-                file.site.hosts.span(),
-                "site.hosts",
-                "the list is empty",
-                "name at least one host, such as `hosts = [\"www.example.org\"]`",
-            ));
-        }
-        let mut hosts = Vec::new();
-        for host in file.site.hosts.get_ref() {
-            hosts.push(host_key_from_text(host.get_ref()).ok_or_else(|| {
-                at.invalid(
-                    host.span(),
-                    "site.hosts",
-                    &format!("`{}` is not a host name", host.get_ref()),
-                    "write the bare host, optionally with a port: `www.example.org` or `127.0.0.1:8080`, no scheme or path",
-                )
-            })?);
-        }
-        if file.urls.cable.get_ref().is_empty() {
-            return Err(at.invalid(
-                file.urls.cable.span(),
-                "urls.cable",
-                "the list is empty",
-                "give at least one regex of cable page paths, such as `'^/cable/(?<id>\\w+)\\.html$'`",
-            ));
-        }
-        let cable_paths = at.regexes("urls.cable", file.urls.cable.get_ref())?;
-        let follow_paths = at.regexes("urls.follow", &file.urls.follow)?;
-
-        let extract = &file.extract;
-        let field = |key: &str, spec: &Option<FieldSpec>| -> Result<Option<FieldRule>, RuleError> {
-            spec.as_ref().map(|spec| at.field(key, spec)).transpose()
-        };
-        let rate = match &file.crawl.rate {
-            Some(rate) if !(rate.get_ref().is_finite() && *rate.get_ref() >= 0.0) => {
-                return Err(at.invalid(
-                    rate.span(),
-                    "crawl.rate",
-                    &format!("{} is not a rate", rate.get_ref()),
-                    "give requests per second as a number ≥ 0, such as `rate = 1.0` (0 turns limiting off)",
-                ));
-            }
-            Some(rate) => *rate.get_ref(),
-            None => DEFAULT_RATE,
-        };
-        let concurrency = match &file.crawl.concurrency {
-            Some(c) if *c.get_ref() == 0 => {
-                return Err(at.invalid(
-                    c.span(),
-                    "crawl.concurrency",
-                    "0 requests in flight would fetch nothing",
-                    "give a count ≥ 1, such as `concurrency = 2`",
-                ));
-            }
-            Some(c) => *c.get_ref(),
-            None => DEFAULT_CONCURRENCY,
-        };
-
-        Ok(Rule {
-            version: format!("{name}@{}", content_version(text.as_bytes())),
-            name,
-            hosts,
-            priority: file.site.priority,
-            cable_paths,
-            follow_paths,
-            repair_bare_markup: file.parse.repair_bare_markup,
-            split_routing: extract.split_routing,
-            body: at.field("extract.body", &extract.body)?,
-            title: field("extract.title", &extract.title)?,
-            header: field("extract.header", &extract.header)?,
-            id: field("extract.id", &extract.id)?,
-            created: field("extract.created", &extract.created)?,
-            classification: field("extract.classification", &extract.classification)?,
-            origin: field("extract.origin", &extract.origin)?,
-            chrome: ChromeRule {
-                drop: at.selectors("chrome.drop", &file.chrome.drop)?,
-                strip: at.regexes("chrome.strip", &file.chrome.strip)?,
-                drop_lines: at.regexes("chrome.drop_lines", &file.chrome.drop_lines)?,
-                cut_from: at.regexes("chrome.cut_from", &file.chrome.cut_from)?,
-                markers: file.chrome.markers.clone(),
-            },
-            rate,
-            concurrency,
-            // Last, so that it can move: every field above borrows `origin` for messages.
-            source: origin,
-        })
-    }
-
     /// What `url` is on this site: a cable page, an index page, or neither.
-    pub fn classify(&self, url: &Url) -> UrlKind {
-        let target = path_and_query(url);
+    pub fn classify(&self, url: &PageUrl) -> UrlKind {
+        let target = url.path_and_query();
         for pattern in &self.cable_paths {
             if let Some(captures) = pattern.captures(&target) {
                 let id = captures.name("id").map(|m| m.as_str().to_string());
@@ -257,16 +148,9 @@ impl Rule {
     }
 
     /// The first host the rule names: where its pages live.
-    pub fn primary_host(&self) -> &str {
+    pub fn primary_host(&self) -> &HostKey {
+        // `compile` refuses a rule without hosts.
         &self.hosts[0]
-    }
-}
-
-/// The path of a URL, with `?query` when it has one: what `[urls]` patterns match.
-pub fn path_and_query(url: &Url) -> String {
-    match url.query() {
-        Some(query) => format!("{}?{query}", url.path()),
-        None => url.path().to_string(),
     }
 }
 
@@ -275,251 +159,27 @@ pub fn content_version(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..12].to_string()
 }
 
-/// `host[:port]` of a URL, lower case, without a default port: how hosts are keyed.
-pub fn host_key(url: &Url) -> Option<String> {
-    let host = url.host_str()?.to_ascii_lowercase();
-    Some(match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    })
+/// How an element's own whitespace is read, as its CSS `white-space` would have it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Whitespace {
+    /// Runs of whitespace collapse to one space (`<pre>` inside still keeps its own).
+    #[default]
+    Normal,
+    /// Everything kept exactly, as inside `<pre>`.
+    Pre,
+    /// Line breaks kept, runs of spaces collapsed, spaces around line breaks removed.
+    PreLine,
 }
 
-/// Normalises a host as written in a rule file or `--host-map` (`Example.org`,
-/// `127.0.0.1:8080`) into the same key as [`host_key`], or `None` if it is not a host.
-pub fn host_key_from_text(text: &str) -> Option<String> {
-    let text = text.trim();
-    if text.is_empty() || text.contains(['/', '?', '#', '@', ' ']) {
-        return None;
-    }
-    let url = Url::parse(&format!("http://{text}/")).ok()?;
-    host_key(&url)
-}
-
-/// Turns spans into line numbers and builds the errors that name them.
-struct Locator<'a> {
-    origin: &'a RuleOrigin,
-    text: &'a str,
-}
-
-impl Locator<'_> {
-    fn line(&self, span: std::ops::Range<usize>) -> usize {
-        let end = span.start.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
-    }
-
-    fn invalid(
-        &self,
-        span: std::ops::Range<usize>,
-        key: &str,
-        problem: &str,
-        fix: &str,
-    ) -> RuleError {
-        RuleError::Invalid {
-            origin: self.origin.to_string(),
-            line: self.line(span),
-            key: key.to_string(),
-            problem: problem.to_string(),
-            fix: fix.to_string(),
+impl Whitespace {
+    /// Reads a rule file's `whitespace` value.
+    pub fn parse(value: &str) -> Option<Whitespace> {
+        match value {
+            "normal" => Some(Whitespace::Normal),
+            "pre" => Some(Whitespace::Pre),
+            "pre-line" => Some(Whitespace::PreLine),
+            _ => None,
         }
-    }
-
-    fn selector(&self, key: &str, text: &toml::Spanned<String>) -> Result<Selector, RuleError> {
-        Selector::parse(text.get_ref()).map_err(|error| {
-            self.invalid(
-                text.span(),
-                key,
-                &format!("`{}` is not a valid CSS selector ({error})", text.get_ref()),
-                "write a CSS selector that scraper accepts, such as `div.pane > pre` or `a[href^='#par']`",
-            )
-        })
-    }
-
-    fn selectors(
-        &self,
-        key: &str,
-        texts: &[toml::Spanned<String>],
-    ) -> Result<Vec<Selector>, RuleError> {
-        texts.iter().map(|t| self.selector(key, t)).collect()
-    }
-
-    fn regex(&self, key: &str, text: &toml::Spanned<String>) -> Result<Regex, RuleError> {
-        Regex::new(text.get_ref()).map_err(|error| {
-            let detail = error.to_string().lines().last().unwrap_or_default().trim().to_string();
-            self.invalid(
-                text.span(),
-                key,
-                &format!("`{}` is not a valid regex ({detail})", text.get_ref()),
-                "write the pattern in Rust regex syntax, in a single-quoted TOML string so backslashes stay as written",
-            )
-        })
-    }
-
-    fn regexes(&self, key: &str, texts: &[toml::Spanned<String>]) -> Result<Vec<Regex>, RuleError> {
-        texts.iter().map(|t| self.regex(key, t)).collect()
-    }
-
-    fn field(&self, key: &str, spec: &FieldSpec) -> Result<FieldRule, RuleError> {
-        let whitespace = match &spec.whitespace {
-            None => Whitespace::Normal,
-            Some(value) => Whitespace::parse(value.get_ref()).ok_or_else(|| {
-                self.invalid(
-                    value.span(),
-                    &format!("{key}.whitespace"),
-                    &format!("`{}` is not a white-space mode", value.get_ref()),
-                    "write `normal`, `pre` (keep everything, as in <pre>) or `pre-line` (keep line breaks, collapse spaces)",
-                )
-            })?,
-        };
-        Ok(FieldRule {
-            selector_text: spec.select.get_ref().clone(),
-            selector: self.selector(&format!("{key}.select"), &spec.select)?,
-            pattern: spec
-                .pattern
-                .as_ref()
-                .map(|p| self.regex(&format!("{key}.pattern"), p))
-                .transpose()?,
-            whitespace,
-        })
-    }
-}
-
-/// Every site's rule, and which host goes to which site.
-#[derive(Debug)]
-pub struct RuleSet {
-    rules: Vec<Rule>,
-    by_host: HashMap<String, usize>,
-}
-
-impl RuleSet {
-    /// Builds a set from compiled rules, refusing two rules that claim one site or host.
-    pub fn from_rules(mut rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
-        rules.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut by_host = HashMap::new();
-        for (index, rule) in rules.iter().enumerate() {
-            if index > 0 && rules[index - 1].name == rule.name {
-                return Err(RuleError::DuplicateSite {
-                    name: rule.name.clone(),
-                    first: rules[index - 1].source.to_string(),
-                    second: rule.source.to_string(),
-                });
-            }
-            for host in &rule.hosts {
-                if let Some(&other) = by_host.get(host) {
-                    let other: &Rule = &rules[other];
-                    return Err(RuleError::DuplicateHost {
-                        host: host.clone(),
-                        first: other.source.to_string(),
-                        second: rule.source.to_string(),
-                    });
-                }
-                by_host.insert(host.clone(), index);
-            }
-        }
-        Ok(RuleSet { rules, by_host })
-    }
-
-    /// Loads every `*.toml` in `dir`.
-    pub fn load_dir(dir: &Path) -> Result<RuleSet, RuleError> {
-        let entries = std::fs::read_dir(dir).map_err(|source| RuleError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let mut paths = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|source| RuleError::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "toml") {
-                paths.push(path);
-            }
-        }
-        if paths.is_empty() {
-            return Err(RuleError::NoRuleFiles {
-                dir: dir.to_path_buf(),
-            });
-        }
-        paths.sort();
-        let mut rules = Vec::new();
-        for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|source| RuleError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            rules.push(Rule::compile(RuleOrigin::File(path), &stem, &text)?);
-        }
-        RuleSet::from_rules(rules)
-    }
-
-    /// The rule files compiled into the binary, for when no `selectors/` folder is at hand.
-    pub fn builtin() -> Result<RuleSet, RuleError> {
-        let rules = BUILTIN_RULE_FILES
-            .iter()
-            .map(|(file_name, text)| {
-                let stem = file_name.trim_end_matches(".toml");
-                Rule::compile(RuleOrigin::Builtin(file_name), stem, text)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        RuleSet::from_rules(rules)
-    }
-
-    /// Makes pages from `host` (`HOST[:PORT]`) count as `site`'s: a mirror, or a local copy.
-    pub fn map_host(&mut self, host: &str, site: &str) -> Result<(), RuleError> {
-        let key = host_key_from_text(host).ok_or_else(|| RuleError::BadHostMap {
-            value: format!("{host}={site}"),
-            problem: format!("`{host}` is not a host"),
-        })?;
-        let index = self
-            .rules
-            .iter()
-            .position(|r| r.name == site)
-            .ok_or_else(|| RuleError::BadHostMap {
-                value: format!("{host}={site}"),
-                problem: format!(
-                    "no rule file is named `{site}`; known sites: {}",
-                    self.site_names().join(", ")
-                ),
-            })?;
-        self.by_host.insert(key, index);
-        Ok(())
-    }
-
-    /// The rule that cleans pages of `url`'s host, if any.
-    pub fn rule_for_url(&self, url: &Url) -> Option<&Rule> {
-        let key = host_key(url)?;
-        self.by_host.get(&key).map(|&i| &self.rules[i])
-    }
-
-    /// The rule named `site`.
-    pub fn rule(&self, site: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.name == site)
-    }
-
-    /// The rule named `site`, or an error that lists the known sites.
-    pub fn require(&self, site: &str) -> Result<&Rule, RuleError> {
-        self.rule(site).ok_or_else(|| RuleError::UnknownSite {
-            site: site.to_string(),
-            known: self.site_names().join(", "),
-        })
-    }
-
-    /// Every rule, by name.
-    pub fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-
-    /// Every site's name, sorted.
-    pub fn site_names(&self) -> Vec<String> {
-        self.rules.iter().map(|r| r.name.clone()).collect()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Tests of rule files: compiling, versions, and the errors a bad file gets.
 
 use super::*;
+use crate::model::{HostKey, PageUrl};
 
 const MINIMAL: &str = r#"
 [site]
@@ -26,12 +27,13 @@ fn compile(text: &str) -> Result<Rule, RuleError> {
 #[test]
 fn a_minimal_rule_compiles_with_defaults() {
     let rule = compile(MINIMAL).expect("valid rule");
-    assert_eq!(rule.hosts, ["www.example.org", "example.org:8080"]);
+    let hosts: Vec<&str> = rule.hosts.iter().map(HostKey::as_str).collect();
+    assert_eq!(hosts, ["www.example.org", "example.org:8080"]);
     assert_eq!(rule.rate, DEFAULT_RATE);
     assert!(
         rule.version.starts_with("example.org@") && rule.version.len() == "example.org@".len() + 12
     );
-    let url = |s: &str| Url::parse(s).expect("url");
+    let url = |s: &str| PageUrl::parse(s).expect("url");
     assert_eq!(
         rule.classify(&url("https://www.example.org/cable/08X1.html")),
         UrlKind::Cable {
@@ -148,7 +150,7 @@ fn two_files_claiming_one_host_are_refused() {
 #[test]
 fn host_map_sends_a_mirror_to_a_site() {
     let mut set = RuleSet::from_rules(vec![compile(MINIMAL).expect("valid")]).expect("set");
-    let local = Url::parse("http://127.0.0.1:8000/cable/08X1.html").expect("url");
+    let local = PageUrl::parse("http://127.0.0.1:8000/cable/08X1.html").expect("url");
     assert!(set.rule_for_url(&local).is_none());
     set.map_host("127.0.0.1:8000", "example.org").expect("map");
     assert_eq!(

@@ -563,3 +563,6 @@ fn read_u64(bytes: &[u8]) -> u64 {
     array.copy_from_slice(&bytes[..8]);
     u64::from_be_bytes(array)
 }
+
+#[cfg(test)]
+mod tests;

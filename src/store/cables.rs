@@ -5,12 +5,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
-use url::Url;
 
 use super::bodies::BodyHash;
 use super::records::{self, CleanOutcome, IndexEntry, PageRecord};
 use super::{Store, StoreError, trees};
-use crate::model::{Cable, CableId};
+use crate::model::{Cable, CableId, PageUrl};
 
 /// What to do with a stored cable when its page now gives none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,8 +47,31 @@ pub enum CableChange {
 }
 
 impl CableChange {
+    /// What recording a page whose cleaning outcome is `outcome`, and whose cable is
+    /// `cable` (or none), does to the cable `stored` for it now: the one place this is
+    /// decided, for [`Store::record_page`] and for a dry run that only asks.
+    pub fn decide(
+        outcome: &CleanOutcome,
+        cable: Option<&Cable>,
+        stored: Option<Cable>,
+        policy: ReplacePolicy,
+    ) -> CableChange {
+        let rejected = matches!(outcome, CleanOutcome::Rejected { .. });
+        match (cable, stored) {
+            (Some(new), Some(previous)) if previous == *new => CableChange::Unchanged,
+            (Some(_), Some(previous)) => CableChange::Changed { previous },
+            (Some(_), None) => CableChange::New,
+            (None, Some(previous)) if rejected && policy == ReplacePolicy::DropRejected => {
+                CableChange::Dropped { previous }
+            }
+            (None, Some(_)) => CableChange::KeptPrevious,
+            (None, None) if rejected => CableChange::Rejected,
+            (None, None) => CableChange::NotCleaned,
+        }
+    }
+
     /// Whether this change writes to the cables.
-    fn writes_cable(&self) -> bool {
+    pub fn writes_cable(&self) -> bool {
         matches!(
             self,
             CableChange::New | CableChange::Changed { .. } | CableChange::Dropped { .. }
@@ -73,19 +95,6 @@ pub struct SiteStats {
     /// Cables made by another rule version than the site's current one (or whose site has
     /// no rule any more): what `reclean` would redo.
     pub stale_cables: u64,
-}
-
-/// The key of a page and its cable: the URL without its fragment, which never reaches the
-/// server and so names no other page.
-pub(crate) fn url_key(url: &Url) -> String {
-    match url.fragment() {
-        None => url.as_str().to_string(),
-        Some(_) => {
-            let mut url = url.clone();
-            url.set_fragment(None);
-            url.into()
-        }
-    }
 }
 
 /// `<cable id>\0<url key>`: IDs are ASCII letters and digits, so `\0` ends the ID and the
@@ -227,31 +236,20 @@ impl Store {
         cable: Option<&Cable>,
         policy: ReplacePolicy,
     ) -> Result<CableChange, StoreError> {
-        let key = url_key(&page.url);
+        let key = page.url.as_str();
         check_consistent(page, cable)?;
         if let Some(hash) = &page.body
             && !self.has_body(hash)?
         {
             return Err(StoreError::MissingBody {
                 path: self.inner.path.clone(),
-                url: key,
+                url: key.to_string(),
                 hash: hash.to_string(),
             });
         }
-        let page_value = self.encode(trees::PAGES, &key, records::encode(page))?;
-        let drop_rejected = policy == ReplacePolicy::DropRejected
-            && matches!(page.outcome, CleanOutcome::Rejected { .. });
-        let decide = |previous: Option<Cable>| match (cable, previous) {
-            (Some(new), Some(previous)) if previous == *new => CableChange::Unchanged,
-            (Some(_), Some(previous)) => CableChange::Changed { previous },
-            (Some(_), None) => CableChange::New,
-            (None, Some(previous)) if drop_rejected => CableChange::Dropped { previous },
-            (None, Some(_)) => CableChange::KeptPrevious,
-            (None, None) => match page.outcome {
-                CleanOutcome::Rejected { .. } => CableChange::Rejected,
-                _ => CableChange::NotCleaned,
-            },
-        };
+        let page_value = self.encode(trees::PAGES, key, records::encode(page))?;
+        let decide =
+            |previous: Option<Cable>| CableChange::decide(&page.outcome, cable, previous, policy);
 
         // Decide against what is stored now, and write nothing if nothing changes: sled
         // logs a batch marker for every transaction, even one that writes nothing.
@@ -271,7 +269,7 @@ impl Store {
         // Compress the cable before the transaction, which sled may run more than once.
         let new_values = match (&planned, cable) {
             (CableChange::New | CableChange::Changed { .. }, Some(cable)) => {
-                Some(self.cable_values(&key, cable, page)?)
+                Some(self.cable_values(key, cable, page)?)
             }
             _ => None,
         };
@@ -299,7 +297,7 @@ impl Store {
                             Some(values) => values,
                             None => {
                                 fresh = self
-                                    .cable_values(&key, new, page)
+                                    .cable_values(key, new, page)
                                     .map_err(ConflictableTransactionError::Abort)?;
                                 &fresh
                             }
@@ -308,13 +306,13 @@ impl Store {
                         if let CableChange::Changed { previous } = &change
                             && previous.id != new.id
                         {
-                            cable_ids.remove(index_key(&previous.id, &key))?;
+                            cable_ids.remove(index_key(&previous.id, key))?;
                         }
-                        cable_ids.insert(index_key(&new.id, &key), index_value.as_slice())?;
+                        cable_ids.insert(index_key(&new.id, key), index_value.as_slice())?;
                     }
                     (CableChange::Dropped { previous }, _) => {
                         cables.remove(key.as_bytes())?;
-                        cable_ids.remove(index_key(&previous.id, &key))?;
+                        cable_ids.remove(index_key(&previous.id, key))?;
                     }
                     _ => {}
                 }
@@ -358,26 +356,24 @@ impl Store {
     }
 
     /// The record of a page.
-    pub fn page(&self, url: &Url) -> Result<Option<PageRecord>, StoreError> {
-        let key = url_key(url);
-        self.read_record(&self.inner.pages, trees::PAGES, key.as_bytes())
+    pub fn page(&self, url: &PageUrl) -> Result<Option<PageRecord>, StoreError> {
+        self.read_record(&self.inner.pages, trees::PAGES, url.as_str().as_bytes())
     }
 
     /// The cable cleaned from the page at `url`.
-    pub fn cable(&self, url: &Url) -> Result<Option<Cable>, StoreError> {
-        let key = url_key(url);
-        self.read_cable(key.as_bytes())
+    pub fn cable(&self, url: &PageUrl) -> Result<Option<Cable>, StoreError> {
+        self.read_cable(url.as_str().as_bytes())
     }
 
     /// The cable cleaned from the page at `url`, when the caller already holds the page's
     /// raw body (`body`, whose hash is `hash`): saves reading and decompressing it again.
     pub fn cable_with_body(
         &self,
-        url: &Url,
+        url: &PageUrl,
         hash: &BodyHash,
         body: &[u8],
     ) -> Result<Option<Cable>, StoreError> {
-        let key = url_key(url);
+        let key = url.as_str();
         let value = self
             .inner
             .cables
@@ -466,7 +462,7 @@ fn check_consistent(page: &PageRecord, cable: Option<&Cable>) -> Result<(), Stor
                     "the outcome names cable {id}, but the cable is {}",
                     cable.id
                 ))
-            } else if cable.url != page.url.as_str() {
+            } else if cable.url != page.url {
                 Some(format!("the cable was cleaned from {}", cable.url))
             } else if cable.rules != *rules_version {
                 Some(format!(
@@ -581,3 +577,6 @@ impl Iterator for PageIter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 pub enum StoreError {
     /// Another process (another cablestrip) holds the database's file lock.
     #[error(
-        "another cablestrip is using the database at {}; wait for it to finish, or pass a different --db",
+        "another cablestrip is using the database at {}; wait for it to finish, or use another database",
         path.display()
     )]
     Locked {
@@ -18,7 +18,7 @@ pub enum StoreError {
 
     /// A command that reads the store was pointed at a folder that holds no database.
     #[error(
-        "there is no cablestrip database at {}; fix: pass --db PATH (or set CABLESTRIP_DB) to the store that `cablestrip ingest` or `cablestrip crawl` filled",
+        "there is no cablestrip database at {}; fix: open the store that an ingest or a crawl filled",
         path.display()
     )]
     NotFound {
@@ -28,7 +28,7 @@ pub enum StoreError {
 
     /// The database was written by a newer cablestrip.
     #[error(
-        "the database at {} has schema version {found}, but this cablestrip supports only up to version {supported}; upgrade cablestrip to open it, or pass a different --db",
+        "the database at {} has schema version {found}, but this cablestrip supports only up to version {supported}; upgrade cablestrip to open it, or use another database",
         path.display()
     )]
     NewerSchema {
@@ -42,7 +42,7 @@ pub enum StoreError {
 
     /// The database holds data but says nothing of its schema: not ours, or damaged.
     #[error(
-        "the database at {} holds data but no cablestrip schema version, so it was not made by cablestrip or is damaged; pass a different --db, or restore it from a backup",
+        "the database at {} holds data but no cablestrip schema version, so it was not made by cablestrip or is damaged; use another database, or restore it from a backup",
         path.display()
     )]
     MissingSchema {
@@ -53,7 +53,7 @@ pub enum StoreError {
     /// sled refused the database's own settings: it was made by another program (or with
     /// other sled settings than cablestrip uses).
     #[error(
-        "the database at {} was not made by cablestrip ({detail}); pass a different --db, or restore the database from a backup",
+        "the database at {} was not made by cablestrip ({detail}); use another database, or restore the database from a backup",
         path.display()
     )]
     Incompatible {
@@ -83,7 +83,7 @@ pub enum StoreError {
 
     /// A record (or body) on disk cannot be decoded.
     #[error(
-        "the record `{key}` in the `{tree}` tree of {} is damaged ({problem}); restore the database from a backup, or rebuild it into a new --db",
+        "the record `{key}` in the `{tree}` tree of {} is damaged ({problem}); restore the database from a backup, or rebuild it into a new database",
         path.display()
     )]
     Corrupt {
@@ -99,7 +99,7 @@ pub enum StoreError {
 
     /// sled refused to open the database.
     #[error(
-        "cannot open the database at {}: {source}; check that the folder is writable and was made by cablestrip, or pass a different --db",
+        "cannot open the database at {}: {source}; check that the folder is writable and was made by cablestrip, or use another database",
         path.display()
     )]
     Open {

@@ -12,11 +12,10 @@ use std::sync::atomic::Ordering;
 use jiff::Timestamp;
 use sled::Transactional;
 use sled::transaction::TransactionError;
-use url::Url;
 
-use super::cables::url_key;
 use super::records::{self, FrontierEntry, Queued, RunRecord};
 use super::{Store, StoreError, trees};
+use crate::model::PageUrl;
 
 /// The crawl frontier of a store; get it with [`Store::frontier`]. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -39,12 +38,12 @@ impl Frontier {
     pub fn push(&self, entry: &FrontierEntry) -> Result<bool, StoreError> {
         let store = &self.store;
         let inner = &store.inner;
-        let key = url_key(&entry.url);
-        if self.contains_key(&key)? {
+        let key = entry.url.as_str();
+        if self.contains_key(key)? {
             return Ok(false);
         }
         let value =
-            records::encode(entry).map_err(|e| store.encode_error(trees::FRONTIER, &key, e))?;
+            records::encode(entry).map_err(|e| store.encode_error(trees::FRONTIER, key, e))?;
         let seq = inner
             .db
             .generate_id()
@@ -71,9 +70,9 @@ impl Frontier {
     pub fn requeue(&self, entry: &FrontierEntry) -> Result<(), StoreError> {
         let store = &self.store;
         let inner = &store.inner;
-        let key = url_key(&entry.url);
+        let key = entry.url.as_str();
         let value =
-            records::encode(entry).map_err(|e| store.encode_error(trees::FRONTIER, &key, e))?;
+            records::encode(entry).map_err(|e| store.encode_error(trees::FRONTIER, key, e))?;
         let seq = inner
             .db
             .generate_id()
@@ -139,7 +138,7 @@ impl Frontier {
     pub fn pop(&self, max: usize) -> Result<Vec<Queued>, StoreError> {
         let mut taken = Vec::new();
         for queued in self.peek(max)? {
-            if self.remove_at(queued.seq, &url_key(&queued.entry.url))? {
+            if self.remove_at(queued.seq, queued.entry.url.as_str())? {
                 taken.push(queued);
             }
         }
@@ -147,8 +146,8 @@ impl Frontier {
     }
 
     /// Removes `url` from the queue; returns whether it was queued.
-    pub fn remove(&self, url: &Url) -> Result<bool, StoreError> {
-        let key = url_key(url);
+    pub fn remove(&self, url: &PageUrl) -> Result<bool, StoreError> {
+        let key = url.as_str();
         let Some(seq) = self
             .store
             .inner
@@ -164,16 +163,16 @@ impl Frontier {
         let seq = seq_of(&seq).ok_or_else(|| {
             self.store.corrupt(
                 trees::FRONTIER_URLS,
-                key.clone(),
+                key.to_string(),
                 "a queue position is 8 bytes".to_string(),
             )
         })?;
-        self.remove_at(seq, &key)
+        self.remove_at(seq, key)
     }
 
     /// Whether `url` is queued.
-    pub fn contains(&self, url: &Url) -> Result<bool, StoreError> {
-        self.contains_key(&url_key(url))
+    pub fn contains(&self, url: &PageUrl) -> Result<bool, StoreError> {
+        self.contains_key(url.as_str())
     }
 
     /// Entries in the queue.
@@ -302,3 +301,6 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -39,11 +39,9 @@ mod frontier;
 mod records;
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_frontier;
-#[cfg(test)]
-mod tests_reads;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

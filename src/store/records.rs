@@ -12,11 +12,9 @@
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 use super::bodies::BodyHash;
-use crate::clean::Reject;
-use crate::model::{Cable, CableId};
+use crate::model::{CableId, PageUrl};
 
 /// The version of every record this binary writes, and the newest it reads.
 pub const RECORD_VERSION: u32 = 1;
@@ -25,7 +23,7 @@ pub const RECORD_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRecord {
     /// The canonical URL; the page's key.
-    pub url: Url,
+    pub url: PageUrl,
     /// The republisher (rule file name) the page belongs to; the host when no rule covers it.
     pub site: String,
     /// The HTTP status; 200 for a page read from a local mirror.
@@ -57,7 +55,7 @@ pub enum CleanOutcome {
     },
     /// The rules were applied and refused the page.
     Rejected {
-        /// [`Reject::kind`], e.g. `body-not-found`.
+        /// The reject's short name, e.g. `body-not-found`.
         kind: String,
         /// The reject's full message.
         message: String,
@@ -75,23 +73,6 @@ pub enum CleanOutcome {
     },
 }
 
-impl CleanOutcome {
-    /// The outcome of `clean`: a cable, or the reject with the rule version that made it.
-    pub fn of(result: &Result<Cable, Reject>, rules_version: &str) -> CleanOutcome {
-        match result {
-            Ok(cable) => CleanOutcome::Cable {
-                id: cable.id.clone(),
-                rules_version: cable.rules.clone(),
-            },
-            Err(reject) => CleanOutcome::Rejected {
-                kind: reject.kind().to_string(),
-                message: reject.to_string(),
-                rules_version: rules_version.to_string(),
-            },
-        }
-    }
-}
-
 /// Where a queued URL leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -106,7 +87,7 @@ pub enum LinkKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrontierEntry {
     /// The canonical URL to fetch; the queue holds it at most once.
-    pub url: Url,
+    pub url: PageUrl,
     /// Cable page or index page.
     pub kind: LinkKind,
     /// Links followed from a seed to reach it (0 for a seed).

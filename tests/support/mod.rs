@@ -5,6 +5,7 @@
 //!
 //! Shared by every integration test that needs a web site; not every test binary uses
 //! every helper.
+
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -15,14 +16,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use cablestrip::model::PageUrl;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
-use url::Url;
 
 use cablestrip::rules::{Rule, RuleOrigin, RuleSet};
 
+pub mod kill;
+pub mod mirror;
 pub mod site;
 
 /// The rule of the test site: cable pages under `/cable/`, index pages at `/`, under
@@ -290,8 +293,8 @@ impl TestServer {
     }
 
     /// The absolute URL of `path` on this server.
-    pub fn url(&self, path: &str) -> Url {
-        Url::parse(&format!("http://{}{path}", self.addr)).expect("server URL parses")
+    pub fn url(&self, path: &str) -> PageUrl {
+        PageUrl::parse(&format!("http://{}{path}", self.addr)).expect("server URL parses")
     }
 
     /// Every request so far, in arrival order.

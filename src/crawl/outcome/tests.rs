@@ -1,0 +1,54 @@
+//! Unit tests of fetch outcomes: their recorded names, messages and which may pass.
+
+use super::*;
+
+#[test]
+fn failures_are_recorded_with_a_stable_name_and_the_cap() {
+    let record = FetchOutcome::TooLarge {
+        limit: 20 * 1024 * 1024,
+    }
+    .failure()
+    .expect("a failure");
+    assert_eq!((record.kind.as_str(), record.status), ("too-large", 200));
+    assert!(record.message.contains("20 MB cap"), "{}", record.message);
+    let record = FetchOutcome::Failed {
+        kind: FailureKind::Status(503),
+        attempts: 4,
+    }
+    .failure()
+    .expect("a failure");
+    assert_eq!((record.kind.as_str(), record.status), ("http-503", 503));
+    assert_eq!(FetchOutcome::NotModified.failure(), None);
+}
+
+#[test]
+fn every_failure_name_reads_back_and_says_whether_it_may_pass() {
+    for kind in [
+        FailureKind::Timeout,
+        FailureKind::Connect,
+        FailureKind::Status(503),
+        FailureKind::Body,
+        FailureKind::Decode,
+        FailureKind::BadRedirect,
+        FailureKind::BadUrl,
+        FailureKind::Request,
+    ] {
+        assert_eq!(FailureKind::from_name(&kind.name()), Some(kind), "{kind}");
+    }
+    for (kind, passes) in [
+        ("http-503", true),
+        ("http-500", true),
+        ("http-429", true),
+        ("timeout", true),
+        ("connect", true),
+        ("body", true),
+        ("robots-unreachable", true),
+        ("gone", false),
+        ("http-403", false),
+        ("too-large", false),
+        ("robots-denied", false),
+        ("decode", false),
+    ] {
+        assert_eq!(may_pass(kind), passes, "{kind}");
+    }
+}

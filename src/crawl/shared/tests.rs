@@ -1,0 +1,51 @@
+//! Unit tests of what the crawl's tasks share: when a stored page is fresh.
+
+use std::time::Duration;
+
+use super::*;
+
+fn record(outcome: CleanOutcome, fetched_at: Timestamp) -> PageRecord {
+    PageRecord {
+        url: PageUrl::parse("http://example.org/cable/1.html").expect("url"),
+        site: "example".to_string(),
+        status: 200,
+        content_type: None,
+        etag: None,
+        last_modified: None,
+        fetched_at,
+        body: None,
+        outcome,
+    }
+}
+
+#[test]
+fn freshness_follows_recheck_after_and_transient_failures_are_never_fresh() {
+    let now = Timestamp::now();
+    let day = Duration::from_secs(86_400);
+    let yesterday = now - SignedDuration::from_hours(24);
+    let kept = record(CleanOutcome::NotCleaned, yesterday);
+    assert!(is_fresh(&kept, 2 * day, now));
+    assert!(!is_fresh(&kept, day / 2, now));
+    assert!(!is_fresh(&kept, Duration::ZERO, now), "0 re-checks always");
+    for (kind, fresh) in [
+        ("http-503", false),
+        ("http-500", false),
+        ("http-429", false),
+        ("timeout", false),
+        ("connect", false),
+        ("robots-unreachable", false),
+        ("gone", true),
+        ("http-403", true),
+        ("too-large", true),
+        ("robots-denied", true),
+    ] {
+        let failed = record(
+            CleanOutcome::Failed {
+                kind: kind.to_string(),
+                message: String::new(),
+            },
+            yesterday,
+        );
+        assert_eq!(is_fresh(&failed, 2 * day, now), fresh, "{kind}");
+    }
+}

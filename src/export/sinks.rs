@@ -1,0 +1,353 @@
+//! The export formats: JSON Lines, CSV and one text file per cable, each a [`Sink`], and
+//! the files they write: beside their final name first, moved into place at the end, and
+//! only under plain names inside the output folder.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use super::{ExportError, Sink};
+use crate::model::Cable;
+
+/// The CSV columns, in order: the cable record's fields.
+pub const CSV_COLUMNS: [&str; 13] = [
+    "id",
+    "url",
+    "site",
+    "title",
+    "subject",
+    "header",
+    "body",
+    "created",
+    "classification",
+    "origin",
+    "tags",
+    "rules",
+    "source_id",
+];
+
+/// How tags are joined in one CSV field.
+pub const CSV_TAG_SEPARATOR: &str = "; ";
+
+/// JSON Lines: one cable record per line.
+#[derive(Debug)]
+pub struct JsonlSink<W: Write> {
+    out: Output<W>,
+}
+
+impl<W: Write> JsonlSink<W> {
+    /// Writes to `out`, named `path` in messages.
+    pub fn new(out: W, path: &Path) -> Self {
+        JsonlSink {
+            out: Output::new(out, path),
+        }
+    }
+}
+
+impl<W: Write> Sink for JsonlSink<W> {
+    fn write(&mut self, cable: &Cable) -> Result<(), ExportError> {
+        let mut line = serde_json::to_vec(cable).map_err(|e| self.out.error(e.into()))?;
+        line.push(b'\n');
+        self.out.write(&line)
+    }
+
+    fn finish(self: Box<Self>) -> Result<(), ExportError> {
+        self.out.finish()
+    }
+}
+
+/// CSV per RFC 4180: a header row, CRLF line ends, fields quoted when they need it; tags
+/// joined by `; `, absent fields empty.
+pub struct CsvSink<W: Write> {
+    writer: csv::Writer<W>,
+    path: PathBuf,
+    finisher: Option<Box<dyn FnOnce() -> std::io::Result<()>>>,
+}
+
+impl<W: Write> std::fmt::Debug for CsvSink<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvSink")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<W: Write> CsvSink<W> {
+    /// Writes to `out`, named `path` in messages; the header row is written first.
+    pub fn new(out: W, path: &Path) -> Result<Self, ExportError> {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        writer
+            .write_record(CSV_COLUMNS)
+            .map_err(|e| csv_error(path, e))?;
+        Ok(CsvSink {
+            writer,
+            path: path.to_path_buf(),
+            finisher: None,
+        })
+    }
+}
+
+fn csv_error(path: &Path, error: csv::Error) -> ExportError {
+    let source = match error.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    };
+    ExportError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl<W: Write> Sink for CsvSink<W> {
+    fn write(&mut self, cable: &Cable) -> Result<(), ExportError> {
+        let tags = cable.tags.join(CSV_TAG_SEPARATOR);
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        let record = [
+            cable.id.to_string(),
+            cable.url.to_string(),
+            cable.site.clone(),
+            text(&cable.title),
+            text(&cable.subject),
+            text(&cable.header),
+            cable.body.clone(),
+            text(&cable.created),
+            text(&cable.classification),
+            text(&cable.origin),
+            tags,
+            cable.rules.clone(),
+            text(&cable.source_id),
+        ];
+        self.writer
+            .write_record(&record)
+            .map_err(|e| csv_error(&self.path, e))
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
+        self.writer.flush().map_err(|source| ExportError::Write {
+            path: self.path.clone(),
+            source,
+        })?;
+        match self.finisher.take() {
+            Some(finish) => finish().map_err(|source| ExportError::Write {
+                path: self.path.clone(),
+                source,
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A writer with its name for messages, and, for a file, the move into place at the end.
+struct Output<W: Write> {
+    out: std::io::BufWriter<W>,
+    path: PathBuf,
+    finisher: Option<Box<dyn FnOnce() -> std::io::Result<()>>>,
+}
+
+impl<W: Write> std::fmt::Debug for Output<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Output")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<W: Write> Output<W> {
+    fn new(out: W, path: &Path) -> Self {
+        Output {
+            out: std::io::BufWriter::with_capacity(256 * 1024, out),
+            path: path.to_path_buf(),
+            finisher: None,
+        }
+    }
+
+    fn error(&self, source: std::io::Error) -> ExportError {
+        ExportError::Write {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), ExportError> {
+        self.out.write_all(bytes).map_err(|e| self.error(e))
+    }
+
+    fn finish(mut self) -> Result<(), ExportError> {
+        self.out.flush().map_err(|e| self.error(e))?;
+        match self.finisher.take() {
+            Some(finish) => finish().map_err(|e| self.error(e)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A file written beside its final path and moved into place when the export finishes, so
+/// an export that fails midway never leaves a cut-short file under the name asked for.
+#[derive(Debug)]
+pub struct PendingFile {
+    file: std::fs::File,
+    partial: PathBuf,
+    path: PathBuf,
+}
+
+impl PendingFile {
+    /// Creates `<dir>/.<name>.partial` for `path`.
+    pub fn create(path: &Path) -> Result<PendingFile, ExportError> {
+        let write_error = |source| ExportError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let name = path
+            .file_name()
+            .ok_or_else(|| write_error(std::io::Error::other("the path names no file")))?;
+        let mut partial_name = std::ffi::OsString::from(".");
+        partial_name.push(name);
+        partial_name.push(".partial");
+        let partial = path.with_file_name(partial_name);
+        let file = std::fs::File::create(&partial).map_err(write_error)?;
+        Ok(PendingFile {
+            file,
+            partial,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn split(self) -> (std::fs::File, Box<dyn FnOnce() -> std::io::Result<()>>) {
+        let PendingFile {
+            file,
+            partial,
+            path,
+        } = self;
+        (file, Box::new(move || std::fs::rename(&partial, &path)))
+    }
+
+    /// A JSON Lines sink that writes this file.
+    pub fn jsonl(self) -> JsonlSink<std::fs::File> {
+        let path = self.path.clone();
+        let (file, finish) = self.split();
+        let mut sink = JsonlSink::new(file, &path);
+        sink.out.finisher = Some(finish);
+        sink
+    }
+
+    /// A CSV sink that writes this file.
+    pub fn csv(self) -> Result<CsvSink<std::fs::File>, ExportError> {
+        let path = self.path.clone();
+        let (file, finish) = self.split();
+        let mut sink = CsvSink::new(file, &path)?;
+        sink.finisher = Some(finish);
+        Ok(sink)
+    }
+}
+
+/// One text file per cable in a folder: `<ID>.txt`, or `<ID>.<site>.txt` with every source
+/// (and `<ID>.<site>.<n>.txt` for a site's second copy of one cable). The content is the
+/// header, a blank line, then the body (just the body when there is no header), ending in a
+/// newline.
+#[derive(Debug)]
+pub struct TxtSink {
+    dir: PathBuf,
+    all_sources: bool,
+    used: HashSet<String>,
+}
+
+impl TxtSink {
+    /// Writes into `dir`, creating it if needed.
+    pub fn new(dir: &Path, all_sources: bool) -> Result<TxtSink, ExportError> {
+        std::fs::create_dir_all(dir).map_err(|source| ExportError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        Ok(TxtSink {
+            dir: dir.to_path_buf(),
+            all_sources,
+            used: HashSet::new(),
+        })
+    }
+
+    fn name_for(&mut self, cable: &Cable) -> String {
+        let stem = if self.all_sources {
+            format!("{}.{}", cable.id, cable.site)
+        } else {
+            cable.id.to_string()
+        };
+        let mut name = format!("{stem}.txt");
+        let mut n = 1;
+        while self.used.contains(&name) {
+            n += 1;
+            name = format!("{stem}.{n}.txt");
+        }
+        self.used.insert(name.clone());
+        name
+    }
+}
+
+/// The text of a cable's file: header, blank line, body; or the body alone.
+pub fn cable_file_text(cable: &Cable) -> String {
+    match cable.header.as_deref().filter(|h| !h.trim().is_empty()) {
+        Some(header) => format!("{header}\n\n{}\n", cable.body),
+        None => format!("{}\n", cable.body),
+    }
+}
+
+impl Sink for TxtSink {
+    fn write(&mut self, cable: &Cable) -> Result<(), ExportError> {
+        let name = self.name_for(cable);
+        write_file_in(&self.dir, &name, cable_file_text(cable).as_bytes())
+    }
+
+    fn finish(self: Box<Self>) -> Result<(), ExportError> {
+        Ok(())
+    }
+}
+
+/// Whether `name` is a plain file name: letters, digits, `.`, `-` and `_`, not starting
+/// with a dot, one path component.
+pub fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        && matches!(
+            Path::new(name).components().collect::<Vec<_>>()[..],
+            [Component::Normal(_)]
+        )
+}
+
+/// Writes `bytes` to `dir/name`, where `name` must be a plain file name: through a
+/// temporary file in `dir` renamed over the name, so a symbolic link already there is
+/// replaced, never followed.
+pub fn write_file_in(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ExportError> {
+    if !is_plain_file_name(name) {
+        return Err(ExportError::UnsafeName {
+            name: name.to_string(),
+        });
+    }
+    let path = dir.join(name);
+    let partial = dir.join(format!(".{name}.partial"));
+    let write_error = |source| ExportError::Write {
+        path: path.clone(),
+        source,
+    };
+    match std::fs::remove_file(&partial) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            return Err(write_error(error));
+        }
+        _ => {}
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&partial)
+        .map_err(write_error)?;
+    file.write_all(bytes).map_err(write_error)?;
+    drop(file);
+    std::fs::rename(&partial, &path).map_err(write_error)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,215 @@
+//! Compiling a rule file's text into a [`Rule`]: every value checked, every mistake
+//! reported with the file, line, key and fix.
+
+use regex::Regex;
+use scraper::Selector;
+
+use super::file::{FieldSpec, RuleFile};
+use super::{
+    ChromeRule, DEFAULT_CONCURRENCY, DEFAULT_RATE, FieldRule, Rule, RuleError, RuleOrigin,
+    Whitespace, content_version,
+};
+use crate::model::HostKey;
+
+impl Rule {
+    /// Compiles a rule file's text, naming `origin` in every error.
+    pub fn compile(origin: RuleOrigin, stem: &str, text: &str) -> Result<Rule, RuleError> {
+        let file: RuleFile = toml::from_str(text).map_err(|error| RuleError::Syntax {
+            origin: origin.to_string(),
+            message: error.to_string().trim_end().to_string(),
+        })?;
+        let at = Locator {
+            origin: &origin,
+            text,
+        };
+
+        let name = file.site.name.get_ref().trim().to_string();
+        if name != stem {
+            return Err(RuleError::NameMismatch {
+                origin: origin.to_string(),
+                line: at.line(file.site.name.span()),
+                name,
+                stem: stem.to_string(),
+            });
+        }
+        if file.site.hosts.get_ref().is_empty() {
+            return Err(at.invalid(
+                file.site.hosts.span(),
+                "site.hosts",
+                "the list is empty",
+                "name at least one host, such as `hosts = [\"www.example.org\"]`",
+            ));
+        }
+        let mut hosts = Vec::new();
+        for host in file.site.hosts.get_ref() {
+            hosts.push(HostKey::parse(host.get_ref()).ok_or_else(|| {
+                at.invalid(
+                    host.span(),
+                    "site.hosts",
+                    &format!("`{}` is not a host name", host.get_ref()),
+                    "write the bare host, optionally with a port: `www.example.org` or `127.0.0.1:8080`, no scheme or path",
+                )
+            })?);
+        }
+        if file.urls.cable.get_ref().is_empty() {
+            return Err(at.invalid(
+                file.urls.cable.span(),
+                "urls.cable",
+                "the list is empty",
+                "give at least one regex of cable page paths, such as `'^/cable/(?<id>\\w+)\\.html$'`",
+            ));
+        }
+        let cable_paths = at.regexes("urls.cable", file.urls.cable.get_ref())?;
+        let follow_paths = at.regexes("urls.follow", &file.urls.follow)?;
+
+        let extract = &file.extract;
+        let field = |key: &str, spec: &Option<FieldSpec>| -> Result<Option<FieldRule>, RuleError> {
+            spec.as_ref().map(|spec| at.field(key, spec)).transpose()
+        };
+        let rate = match &file.crawl.rate {
+            Some(rate) if !(rate.get_ref().is_finite() && *rate.get_ref() >= 0.0) => {
+                return Err(at.invalid(
+                    rate.span(),
+                    "crawl.rate",
+                    &format!("{} is not a rate", rate.get_ref()),
+                    "give requests per second as a number ≥ 0, such as `rate = 1.0` (0 turns limiting off)",
+                ));
+            }
+            Some(rate) => *rate.get_ref(),
+            None => DEFAULT_RATE,
+        };
+        let concurrency = match &file.crawl.concurrency {
+            Some(c) if *c.get_ref() == 0 => {
+                return Err(at.invalid(
+                    c.span(),
+                    "crawl.concurrency",
+                    "0 requests in flight would fetch nothing",
+                    "give a count ≥ 1, such as `concurrency = 2`",
+                ));
+            }
+            Some(c) => *c.get_ref(),
+            None => DEFAULT_CONCURRENCY,
+        };
+
+        Ok(Rule {
+            version: format!("{name}@{}", content_version(text.as_bytes())),
+            name,
+            hosts,
+            priority: file.site.priority,
+            cable_paths,
+            follow_paths,
+            repair_bare_markup: file.parse.repair_bare_markup,
+            split_routing: extract.split_routing,
+            body: at.field("extract.body", &extract.body)?,
+            title: field("extract.title", &extract.title)?,
+            header: field("extract.header", &extract.header)?,
+            id: field("extract.id", &extract.id)?,
+            created: field("extract.created", &extract.created)?,
+            classification: field("extract.classification", &extract.classification)?,
+            origin: field("extract.origin", &extract.origin)?,
+            chrome: ChromeRule {
+                drop: at.selectors("chrome.drop", &file.chrome.drop)?,
+                strip: at.regexes("chrome.strip", &file.chrome.strip)?,
+                drop_lines: at.regexes("chrome.drop_lines", &file.chrome.drop_lines)?,
+                cut_from: at.regexes("chrome.cut_from", &file.chrome.cut_from)?,
+                markers: file.chrome.markers.clone(),
+            },
+            rate,
+            concurrency,
+            // Last, so that it can move: every field above borrows `origin` for messages.
+            source: origin,
+        })
+    }
+}
+
+/// Turns spans into line numbers and builds the errors that name them.
+struct Locator<'a> {
+    origin: &'a RuleOrigin,
+    text: &'a str,
+}
+
+impl Locator<'_> {
+    fn line(&self, span: std::ops::Range<usize>) -> usize {
+        let end = span.start.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    fn invalid(
+        &self,
+        span: std::ops::Range<usize>,
+        key: &str,
+        problem: &str,
+        fix: &str,
+    ) -> RuleError {
+        RuleError::Invalid {
+            origin: self.origin.to_string(),
+            line: self.line(span),
+            key: key.to_string(),
+            problem: problem.to_string(),
+            fix: fix.to_string(),
+        }
+    }
+
+    fn selector(&self, key: &str, text: &toml::Spanned<String>) -> Result<Selector, RuleError> {
+        Selector::parse(text.get_ref()).map_err(|error| {
+            self.invalid(
+                text.span(),
+                key,
+                &format!("`{}` is not a valid CSS selector ({error})", text.get_ref()),
+                "write a CSS selector that scraper accepts, such as `div.pane > pre` or `a[href^='#par']`",
+            )
+        })
+    }
+
+    fn selectors(
+        &self,
+        key: &str,
+        texts: &[toml::Spanned<String>],
+    ) -> Result<Vec<Selector>, RuleError> {
+        texts.iter().map(|t| self.selector(key, t)).collect()
+    }
+
+    fn regex(&self, key: &str, text: &toml::Spanned<String>) -> Result<Regex, RuleError> {
+        Regex::new(text.get_ref()).map_err(|error| {
+            let detail = error.to_string().lines().last().unwrap_or_default().trim().to_string();
+            self.invalid(
+                text.span(),
+                key,
+                &format!("`{}` is not a valid regex ({detail})", text.get_ref()),
+                "write the pattern in Rust regex syntax, in a single-quoted TOML string so backslashes stay as written",
+            )
+        })
+    }
+
+    fn regexes(&self, key: &str, texts: &[toml::Spanned<String>]) -> Result<Vec<Regex>, RuleError> {
+        texts.iter().map(|t| self.regex(key, t)).collect()
+    }
+
+    fn field(&self, key: &str, spec: &FieldSpec) -> Result<FieldRule, RuleError> {
+        let whitespace = match &spec.whitespace {
+            None => Whitespace::Normal,
+            Some(value) => Whitespace::parse(value.get_ref()).ok_or_else(|| {
+                self.invalid(
+                    value.span(),
+                    &format!("{key}.whitespace"),
+                    &format!("`{}` is not a white-space mode", value.get_ref()),
+                    "write `normal`, `pre` (keep everything, as in <pre>) or `pre-line` (keep line breaks, collapse spaces)",
+                )
+            })?,
+        };
+        Ok(FieldRule {
+            selector_text: spec.select.get_ref().clone(),
+            selector: self.selector(&format!("{key}.select"), &spec.select)?,
+            pattern: spec
+                .pattern
+                .as_ref()
+                .map(|p| self.regex(&format!("{key}.pattern"), p))
+                .transpose()?,
+            whitespace,
+        })
+    }
+}

@@ -1,0 +1,10 @@
+//! The crawl stage against sites served on 127.0.0.1: the fetcher's outcomes, politeness
+//! measured at the server, the crawl loop end to end, and `cablestrip crawl` as cron runs it.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod command;
+mod fetch;
+mod politeness;
+mod run;

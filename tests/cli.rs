@@ -61,7 +61,13 @@ fn bad_input_exits_2_naming_the_value_and_the_fix() {
 fn store_problems_exit_3() {
     let dir = tempfile::tempdir().expect("temp dir");
     let missing = dir.path().join("no-such-db");
-    for command in [&["export"][..], &["reclean"], &["show", "08MOSCOW3728"]] {
+    for command in [
+        &["export"][..],
+        &["reclean"],
+        &["show", "08MOSCOW3728"],
+        &["status"],
+        &["verify"],
+    ] {
         let mut all = vec!["--db", path_str(&missing)];
         all.extend_from_slice(command);
         let output = cablestrip(&all);
@@ -69,6 +75,32 @@ fn store_problems_exit_3() {
         assert!(stderr(&output).contains("--db"), "{}", stderr(&output));
     }
     assert!(!missing.exists(), "reading commands create no database");
+    // Arguments are resolved before the store is opened: a command that would create the
+    // database refuses a bad flag without leaving one behind.
+    let bad_site = cablestrip(&[
+        "--db",
+        path_str(&missing),
+        "ingest",
+        path_str(dir.path()),
+        "--site",
+        "nosuch.site",
+    ]);
+    assert_eq!(bad_site.status.code(), Some(2), "{}", stderr(&bad_site));
+    let bad_rate = cablestrip(&[
+        "--db",
+        path_str(&missing),
+        "crawl",
+        "--seeds",
+        "https://cablegate.wikileaks.org/index.html",
+        "--rate=-1",
+    ]);
+    assert_eq!(bad_rate.status.code(), Some(2), "{}", stderr(&bad_rate));
+    assert!(
+        stderr(&bad_rate).contains("--rate -1 is not a rate"),
+        "{}",
+        stderr(&bad_rate)
+    );
+    assert!(!missing.exists(), "a refused command creates no database");
 
     let filled = filled();
     let held = Store::open_existing(Path::new(&filled.db)).expect("open");

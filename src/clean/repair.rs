@@ -8,8 +8,8 @@
 
 use std::borrow::Cow;
 
-/// Element names of HTML, SVG and MathML roots that a page may really use. A `<` followed
-/// by anything else is text.
+/// Element names of HTML, SVG and MathML roots that a page may really use, headings aside
+/// (`h1` to `h6`, see [`is_heading`]). A `<` followed by anything else is text.
 const HTML_ELEMENTS: &[&str] = &[
     "a",
     "abbr",
@@ -60,12 +60,6 @@ const HTML_ELEMENTS: &[&str] = &[
     "form",
     "frame",
     "frameset",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "head",
     "header",
     "hgroup",
@@ -214,10 +208,17 @@ fn is_element_name_then_boundary(rest: &[u8]) -> bool {
         boundary,
         None | Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
     );
+    let name = &rest[..len];
     ends_name
-        && HTML_ELEMENTS
-            .iter()
-            .any(|name| name.as_bytes().eq_ignore_ascii_case(&rest[..len]))
+        && (is_heading(name)
+            || HTML_ELEMENTS
+                .iter()
+                .any(|known| known.as_bytes().eq_ignore_ascii_case(name)))
+}
+
+/// `h1` to `h6`, in any case.
+fn is_heading(name: &[u8]) -> bool {
+    matches!(name, [b'h' | b'H', b'1'..=b'6'])
 }
 
 /// Whether the bytes after a `&` form a `;`-terminated numeric reference or a named one

@@ -18,7 +18,7 @@ use cablestrip::crawl::{
 use cablestrip::rules::RuleSet;
 
 use super::words::SEEDS_FLAG;
-use super::{Failure, open_store};
+use super::{Failure, open_store, print_if_any};
 use crate::cli::CrawlArgs;
 
 /// Where the seed lists are when no --seeds is given.
@@ -241,11 +241,8 @@ fn print_summary(s: &Summary) {
         "  cables         {} new, {} changed, {} unchanged; {} pages rejected by the rules",
         s.new_cables, s.changed_cables, s.unchanged_cables, s.rejected_pages
     );
-    if s.abandoned > 0 {
-        println!(
-            "  abandoned      {} fetches still waiting at the stop",
-            s.abandoned
-        );
-    }
+    print_if_any(s.abandoned, |n| {
+        format!("  abandoned      {n} fetches still waiting at the stop")
+    });
     println!("  queued         {} left for the next run", s.queued);
 }

@@ -115,6 +115,17 @@ pub fn load_rules(selectors: Option<&Path>) -> anyhow::Result<RuleSet> {
     }
 }
 
+/// Prints the summary line `line(count)` only when `count` is not zero: for what rarely
+/// happens.
+pub fn print_if_any<N>(count: N, line: impl FnOnce(N) -> String)
+where
+    N: Copy + Default + PartialEq,
+{
+    if count != N::default() {
+        println!("{}", line(count));
+    }
+}
+
 /// Opens the store at `path`, creating it when missing (for the commands that fill it:
 /// ingest and crawl); its errors exit with status 3.
 pub fn open_store(path: &Path) -> Result<Store, Failure> {

@@ -7,7 +7,7 @@ use cablestrip::reclean::{self, RecleanOptions, RecleanReport};
 use cablestrip::rules::RuleSet;
 use cablestrip::store::ReplacePolicy;
 
-use super::{Failure, open_existing_store, progress};
+use super::{Failure, open_existing_store, print_if_any, progress};
 use crate::cli::RecleanArgs;
 
 /// How many newly rejected pages the text summary names (--json lists them all).
@@ -76,21 +76,15 @@ fn print_report(report: &RecleanReport) {
         "rejected        {} newly ({} kept their previous cable, {} dropped), {} still",
         report.newly_rejected, report.kept_previous, report.dropped, report.still_rejected
     );
-    if report.no_longer_cable_pages > 0 {
-        println!(
-            "no longer cable pages  {} (their cables are kept)",
-            report.no_longer_cable_pages
-        );
-    }
+    print_if_any(report.no_longer_cable_pages, |n| {
+        format!("no longer cable pages  {n} (their cables are kept)")
+    });
     for (site, pages) in &report.no_rule {
         println!("left alone      {pages} pages of {site}: no rule file names it any more");
     }
-    if report.missing_body > 0 {
-        println!(
-            "missing body    {} pages (their raw page is not stored)",
-            report.missing_body
-        );
-    }
+    print_if_any(report.missing_body, |n| {
+        format!("missing body    {n} pages (their raw page is not stored)")
+    });
     println!(
         "time            {:.2} s: {:.0} pages/s; {} writes",
         report.seconds, report.pages_per_second, report.writes

@@ -1,16 +1,11 @@
 //! Unit tests of choosing copies and dates.
 
 use super::*;
-use crate::model::{CableId, PageUrl};
+use crate::model::test_support;
 
-fn cable(id: &str, site: &str, created: Option<&str>) -> Cable {
-    let mut cable = Cable::new(
-        CableId::parse(id).expect("id"),
-        PageUrl::parse(&format!("https://{site}/{id}")).expect("url"),
-        site,
-        &format!("{site}@000000000000"),
-        "1. Text.",
-    );
+/// Cable `id` as `site` holds it, created at `created`.
+pub(super) fn cable(id: &str, site: &str, created: Option<&str>) -> Cable {
+    let mut cable = test_support::cable(id, site, &format!("{site}@000000000000"), "1. Text.");
     cable.created = created.map(str::to_string);
     cable
 }

@@ -3,6 +3,8 @@
 
 mod id;
 mod keys;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use serde::{Deserialize, Serialize};
 

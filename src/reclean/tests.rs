@@ -1,17 +1,10 @@
 //! Unit tests of the reclean job's diffs.
 
 use super::*;
-use crate::model::{CableId, PageUrl};
+use crate::model::test_support;
 
 fn cable(body: &str, rules: &str) -> Cable {
-    let mut cable = Cable::new(
-        CableId::parse("08MOSCOW3728").expect("id"),
-        PageUrl::parse("https://cablegate.wikileaks.org/cable/2008/12/08MOSCOW3728.html")
-            .expect("url"),
-        "cablegate.wikileaks.org",
-        rules,
-        body,
-    );
+    let mut cable = test_support::cable("08MOSCOW3728", "cablegate.wikileaks.org", rules, body);
     cable.subject = Some("A SUBJECT".to_string());
     cable.header = Some("R 011200Z DEC 08".to_string());
     cable

@@ -309,6 +309,16 @@ impl Store {
         Ok(body)
     }
 
+    /// The lock that lets one thread at a time make or train a dictionary. The guarded
+    /// unit holds no data, so a poisoned lock is as good as a sound one.
+    fn training_lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.inner
+            .dicts
+            .training
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The dictionary `site` compresses with, if it has one yet.
     fn site_dictionary(&self, site: &str) -> Result<Option<Arc<Dictionary>>, StoreError> {
         let dicts = &self.inner.dicts;
@@ -397,12 +407,7 @@ impl Store {
         {
             return Ok(());
         }
-        let _one_at_a_time = self
-            .inner
-            .dicts
-            .training
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _one_at_a_time = self.training_lock();
         if self.site_dictionary(site)?.is_some() {
             return Ok(()); // another thread got there first
         }
@@ -428,12 +433,7 @@ impl Store {
 
     /// Trains `site`'s dictionary from its listed samples and makes it the site's.
     fn train(&self, site: &str) -> Result<(), StoreError> {
-        let _one_at_a_time = self
-            .inner
-            .dicts
-            .training
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _one_at_a_time = self.training_lock();
         let prefix = sample_prefix(site);
         let samples = &self.inner.dict_samples;
         let wanted = self.inner.options.dictionary_samples;

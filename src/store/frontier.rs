@@ -42,13 +42,7 @@ impl Frontier {
         if self.contains_key(key)? {
             return Ok(false);
         }
-        let value =
-            records::encode(entry).map_err(|e| store.encode_error(trees::FRONTIER, key, e))?;
-        let seq = inner
-            .db
-            .generate_id()
-            .map_err(|e| store.sled_error("numbering a frontier entry", e))?
-            .to_be_bytes();
+        let (value, seq) = self.encode_numbered(entry)?;
         let queued = (&inner.frontier, &inner.frontier_urls)
             .transaction(|(frontier, urls)| {
                 if urls.get(key.as_bytes())?.is_some() {
@@ -71,13 +65,7 @@ impl Frontier {
         let store = &self.store;
         let inner = &store.inner;
         let key = entry.url.as_str();
-        let value =
-            records::encode(entry).map_err(|e| store.encode_error(trees::FRONTIER, key, e))?;
-        let seq = inner
-            .db
-            .generate_id()
-            .map_err(|e| store.sled_error("numbering a frontier entry", e))?
-            .to_be_bytes();
+        let (value, seq) = self.encode_numbered(entry)?;
         let replaced = (&inner.frontier, &inner.frontier_urls)
             .transaction(|(frontier, urls)| {
                 let old = urls.insert(key.as_bytes(), &seq[..])?;
@@ -92,6 +80,20 @@ impl Frontier {
             inner.frontier_len.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
+    }
+
+    /// `entry` encoded, and a new queue position for it.
+    fn encode_numbered(&self, entry: &FrontierEntry) -> Result<(Vec<u8>, [u8; 8]), StoreError> {
+        let store = &self.store;
+        let value = records::encode(entry)
+            .map_err(|e| store.encode_error(trees::FRONTIER, entry.url.as_str(), e))?;
+        let seq = store
+            .inner
+            .db
+            .generate_id()
+            .map_err(|e| store.sled_error("numbering a frontier entry", e))?
+            .to_be_bytes();
+        Ok((value, seq))
     }
 
     /// The oldest `max` entries, left in the queue: remove each with [`Frontier::remove`]

@@ -1,16 +1,10 @@
 //! Unit tests of comparing the copies of one cable.
 
 use super::*;
-use crate::model::{CableId, PageUrl};
+use crate::model::test_support;
 
 fn copy(site: &str, body: &str) -> Cable {
-    Cable::new(
-        CableId::parse("09VALLETTA123").expect("id"),
-        PageUrl::parse(&format!("https://{site}/09VALLETTA123")).expect("url"),
-        site,
-        &format!("{site}@0"),
-        body,
-    )
+    test_support::cable("09VALLETTA123", site, &format!("{site}@0"), body)
 }
 
 const TEXT: &str = "C O N F I D E N T I A L SECTION 01 OF 02 VALLETTA 000123\n\nSIPDIS\n\nSUBJECT: MALTA AND THE\nMIGRANT BOATS\n\n1. (C) The minister said the boats\nkeep coming.\n\nVALLETTA 00000123 002 OF 002\n\n2. (C) Comment: none.";

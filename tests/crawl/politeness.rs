@@ -116,7 +116,7 @@ async fn the_concurrency_limit_holds_at_the_server() {
     let server = TestServer::start().await;
     let paths: Vec<String> = (0..6).map(|n| format!("/t/slow/{n}")).collect();
     for path in &paths {
-        server.route(path, Reply::html("slow").delay(Duration::from_millis(250)));
+        server.route(path, Reply::html("slow").delay(Duration::from_millis(500)));
     }
     let outcomes = fetch_all(&server, config(0.0, 2), &paths).await;
     assert!(

@@ -1,19 +1,7 @@
 //! Unit tests of the export files: plain names, links replaced, text layout.
 
 use super::*;
-use crate::model::{CableId, PageUrl};
-
-fn cable(id: &str, site: &str, created: Option<&str>) -> Cable {
-    let mut cable = Cable::new(
-        CableId::parse(id).expect("id"),
-        PageUrl::parse(&format!("https://{site}/{id}")).expect("url"),
-        site,
-        &format!("{site}@000000000000"),
-        "1. Text.",
-    );
-    cable.created = created.map(str::to_string);
-    cable
-}
+use crate::export::tests::cable;
 
 #[test]
 fn only_plain_names_are_file_names() {

@@ -2,17 +2,10 @@
 
 use super::*;
 use crate::clean::Reject;
-use crate::model::{CableId, PageUrl};
+use crate::model::test_support;
 
 fn cable(body: &str, rules: &str) -> Cable {
-    Cable::new(
-        CableId::parse("08MOSCOW3728").expect("id"),
-        PageUrl::parse("https://cablegate.wikileaks.org/cable/2008/12/08MOSCOW3728.html")
-            .expect("url"),
-        "cablegate.wikileaks.org",
-        rules,
-        body,
-    )
+    test_support::cable("08MOSCOW3728", "cablegate.wikileaks.org", rules, body)
 }
 
 fn processed(change: CableChange, before: Option<CleanOutcome>, reject: bool) -> Processed {

@@ -269,6 +269,9 @@ pub struct ExportArgs {
     /// Every site's copy of each cable, not only the preferred one.
     #[arg(long)]
     pub all_sources: bool,
+    /// Write suspect copies too (by default they are left out, and counted on stderr).
+    #[arg(long)]
+    pub include_suspect: bool,
 }
 
 /// `cablestrip show`.

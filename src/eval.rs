@@ -95,6 +95,10 @@ pub struct EvalReport {
     pub f1: f64,
     /// Outputs holding a chrome marker of the rule (title, subject, header or body).
     pub with_chrome: Vec<String>,
+    /// Cables the quality gate marked suspect, with their reasons' kinds.
+    pub suspect: Vec<String>,
+    /// Cables whose edges the edge step cut, with the number of lines cut.
+    pub cut: Vec<String>,
     /// Truth bodies with a SUBJECT: line.
     pub with_subject_line: usize,
     /// Of those, cables whose `subject` is the full SUBJECT: line of the truth body.
@@ -250,6 +254,8 @@ pub fn score(
         recall: 0.0,
         f1: 0.0,
         with_chrome: Vec::new(),
+        suspect: Vec::new(),
+        cut: Vec::new(),
         with_subject_line: 0,
         subject_full: 0,
         mismatches: Vec::new(),
@@ -264,6 +270,17 @@ pub fn score(
                 record.header.split_whitespace().count() + record.body.split_whitespace().count();
             continue;
         };
+        if cable.is_suspect() {
+            let kinds: Vec<&str> = cable.suspect.iter().map(|r| r.kind.name()).collect();
+            report
+                .suspect
+                .push(format!("{} ({})", record.id, kinds.join(", ")));
+        }
+        if let Some(cut) = &cable.cut {
+            report
+                .cut
+                .push(format!("{} ({} lines)", record.id, cut.lines()));
+        }
         if truth_subject.is_some() && cable.subject == truth_subject {
             report.subject_full += 1;
         }

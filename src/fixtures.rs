@@ -63,6 +63,21 @@ struct Expectation {
     #[serde(default)]
     tags: Vec<String>,
     source_id: Option<String>,
+    /// The kinds of the quality gate's reasons, in the gate's order (`marker`, …).
+    #[serde(default)]
+    suspect: Vec<String>,
+    /// The lines the edge step cut.
+    cut: Option<ExpectedCut>,
+}
+
+/// The lines a case expects the edge step to cut.
+#[derive(Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+struct ExpectedCut {
+    #[serde(default)]
+    start: Vec<String>,
+    #[serde(default)]
+    end: Vec<String>,
 }
 
 /// The result of one case.
@@ -337,12 +352,29 @@ fn compare_cable(
         expect.source_id.as_deref(),
         cable.source_id.as_deref(),
     );
-    if expect.tags != cable.tags {
-        differences.push(Difference {
-            field: "tags".to_string(),
-            diff: format!("expected {:?}\ngot      {:?}", expect.tags, cable.tags),
-        });
-    }
+    let mut list = |field: &str, expected: &[String], actual: &[String]| {
+        if expected != actual {
+            differences.push(Difference {
+                field: field.to_string(),
+                diff: format!("expected {expected:?}\ngot      {actual:?}"),
+            });
+        }
+    };
+    list("tags", &expect.tags, &cable.tags);
+    let suspect: Vec<String> = cable
+        .suspect
+        .iter()
+        .map(|reason| reason.kind.name().to_string())
+        .collect();
+    list("suspect", &expect.suspect, &suspect);
+    let no_cut = ExpectedCut::default();
+    let expected_cut = expect.cut.as_ref().unwrap_or(&no_cut);
+    let (start, end) = cable
+        .cut
+        .as_ref()
+        .map_or((&[][..], &[][..]), |cut| (&cut.start[..], &cut.end[..]));
+    list("cut.start", &expected_cut.start, start);
+    list("cut.end", &expected_cut.end, end);
     if let Some(diff) = text_diff(
         header.unwrap_or_default(),
         cable.header.as_deref().unwrap_or_default(),

@@ -87,6 +87,8 @@ pub struct IngestReport {
     pub changed_cables: usize,
     /// Cables cleaned again and found equal to the stored one.
     pub unchanged_cables: usize,
+    /// Cables the quality gate found suspect, of those cleaned (see `cablestrip show`).
+    pub suspect_cables: usize,
     /// Cable pages that the rule rejected, by reject kind.
     pub rejected: BTreeMap<String, usize>,
     /// Rejected pages whose earlier cable was kept.
@@ -196,6 +198,7 @@ impl IngestReport {
         self.new_cables = n(tally.new);
         self.changed_cables = n(tally.changed + tally.restamped);
         self.unchanged_cables = n(tally.unchanged);
+        self.suspect_cables = n(tally.suspect);
         self.rejected = tally
             .rejected
             .iter()

@@ -78,6 +78,8 @@ pub struct RecleanReport {
     pub restamped: usize,
     /// Cables cleaned again and found identical, stamp and all: nothing written.
     pub unchanged: usize,
+    /// Cables the quality gate found suspect, of those cleaned again.
+    pub suspect: usize,
     /// Pages that gave a cable where they had none.
     pub new: usize,
     /// Pages that had a cable (or none, and no reject) and are now rejected.
@@ -304,6 +306,7 @@ impl RecleanReport {
         self.changed = n(tally.changed);
         self.restamped = n(tally.restamped);
         self.unchanged = n(tally.unchanged);
+        self.suspect = n(tally.suspect);
         self.new = n(tally.new);
         self.newly_rejected = n(tally.newly_rejected);
         self.kept_previous = n(tally.kept_previous);

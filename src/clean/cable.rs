@@ -394,6 +394,68 @@ fn is_addressee(line: &str) -> bool {
         && line.chars().any(|c| c.is_ascii_uppercase())
 }
 
+/// The first lines of a cable's own text: routing, the E.O./TAGS/SUBJECT block, SIPDIS,
+/// a telegram page heading, the Cable Viewer's 24-hour date line.
+static OPENING_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?ix)^\s*(?:
+            E\.\s?O\.\s | EO\s+1\d{4} | TAGS\b | SUBJECT\b | SUBJ\b | SIPDIS\b
+          | (?:MON|TUES|WEDNES|THURS|FRI|SATUR|SUN)DAY,\s\d{2}\s[A-Z]+\s\d{4},\s\d{2}:\d{2}\s*$
+        )",
+    )
+});
+
+/// A numbered paragraph's first line: `1. (C) …`, `12.(S)`.
+static NUMBERED_PARAGRAPH: LazyLock<Regex> = LazyLock::new(|| regex(r"^\s*\d{1,3}\s*\.(?:\s|\()"));
+
+/// Whether the cable's own text may start with `line`: a routing line, a classification
+/// line (spaced out or garbled, as some copies print it), the E.O., TAGS or SUBJECT block,
+/// SIPDIS, a telegram page heading, or the Cable Viewer's date line.
+pub fn opens_cable(line: &str) -> bool {
+    ROUTING_LINE.is_match(line)
+        || BANNER.is_match(line)
+        || BANNER_ONLY.is_match(line)
+        || OPENING_LINE.is_match(line)
+        || PAGE_BREAK_LINE.is_match(line)
+        || PAGE_BREAK_PREFIX.is_match(line)
+        || CONTINUATION_PAGE.is_match(line)
+        || classification_word_opens(line)
+}
+
+/// A line whose first letters, spaces squeezed out, begin a classification word within
+/// their first three: `SS E C R E T`, `C ONFIDENTIAL`, `UUNCLAS`, `E C R E T` are all
+/// cable openings that a copy garbled.
+fn classification_word_opens(line: &str) -> bool {
+    let squeezed: String = line
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(24)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    [
+        "UNCLAS",
+        "CONFIDENTIAL",
+        "ONFIDENTIAL",
+        "SECRET",
+        "ECRET",
+        "LIMITEDOFFICIALUSE",
+    ]
+    .iter()
+    .any(|word| squeezed.find(word).is_some_and(|at| at <= 2))
+}
+
+/// Whether `line` is part of a cable's structure, which no site's chrome has: a numbered
+/// paragraph's first line, a classification line, or a telegram page break. The edge step
+/// looks for chrome at the end only after the last such line.
+pub fn structures_cable(line: &str) -> bool {
+    NUMBERED_PARAGRAPH.is_match(line)
+        || BANNER.is_match(line)
+        || BANNER_ONLY.is_match(line)
+        || PAGE_BREAK_LINE.is_match(line)
+        || PAGE_BREAK_PREFIX.is_match(line)
+        || CONTINUATION_PAGE.is_match(line)
+}
+
 /// Why a text does not look like a cable, or `Ok` if it does: the body must hold some
 /// words, and body or header at least one of the marks of a cable (a classification
 /// line, SUBJECT, TAGS, E.O. 12958, a date-time group, SIPDIS).

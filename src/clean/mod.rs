@@ -1,21 +1,30 @@
 //! The cleaning stage: one raw page and its site's rule → a clean [`Cable`], or a typed
 //! [`Reject`] that says why not. Pure and synchronous, so crawl, ingest, reclean and
 //! `rules test` all clean a page the same way.
+//!
+//! The steps: `decode` (bytes → text), `repair` (bare `<` and `&`), `guard` (pages no
+//! parser should take), `extract` (the rule's fields, as `text` renders them), `edges`
+//! (the cable's grammar finds where its text starts and ends, and the site's lines around
+//! it are cut), `cable` (the facts the text gives), `ids` (which ID the copy gets), and
+//! `gate` (is the result sure to be the cable and only the cable, or suspect?).
 
 pub mod cable;
 pub mod decode;
+pub mod edges;
+mod extract;
+pub mod gate;
 pub mod guard;
+pub mod ids;
 pub mod posts;
 pub mod repair;
+pub mod signatures;
 pub mod text;
 
-use std::collections::HashSet;
+use scraper::Html;
 
-use ego_tree::NodeId;
-use scraper::{ElementRef, Html};
-
-use crate::model::{Cable, CableId, Page};
-use crate::rules::{FieldRule, Rule, UrlKind};
+use crate::model::{Cable, Page};
+use crate::rules::{Rule, UrlKind};
+use extract::Extractor;
 
 /// Why a page gave no cable. Each is an expected outcome, not a failure of the program.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -123,12 +132,25 @@ fn clean_document(
 ) -> Result<Cable, Reject> {
     let extractor = Extractor { document, rule };
 
-    let mut body = extractor
+    let extracted = extractor
         .block(&rule.body)
         .ok_or_else(|| Reject::BodyNotFound {
             site: rule.name.clone(),
             selector: rule.body.selector_text.clone(),
         })?;
+    let title = rule.title.as_ref().and_then(|f| extractor.inline(f));
+    // The site's lines around the cable go first, so that routing lines under a headline
+    // still split off.
+    let trimmed = if rule.edges {
+        edges::trim(&extracted, title.as_deref())
+    } else {
+        edges::Trimmed {
+            text: extracted,
+            cut: Default::default(),
+            unplaced: Vec::new(),
+        }
+    };
+    let mut body = trimmed.text;
     let mut header = rule.header.as_ref().and_then(|f| extractor.block(f));
     if header.is_none()
         && rule.split_routing
@@ -140,7 +162,6 @@ fn clean_document(
     cable::check_looks_like_cable(&body, header.as_deref())
         .map_err(|reason| Reject::NotACable { reason })?;
 
-    let title = rule.title.as_ref().and_then(|f| extractor.inline(f));
     let page_id = rule.id.as_ref().and_then(|f| extractor.inline(f));
     // The routing block's date-time group is the cable's own time, to the minute; the
     // Cable Viewer's "Created" column repeats the hour in place of the minutes. So the
@@ -166,22 +187,12 @@ fn clean_document(
         tags = cable::tags(header);
     }
 
-    let candidate = url_id.or(page_id);
-    let (id, source_id) = match &candidate {
-        Some(raw) => match CableId::parse_with_suffix(raw) {
-            Ok((id, suffix)) => (id, suffix.map(|_| raw.trim().to_string())),
-            Err(_) => return Err(Reject::NoCableId { found: candidate }),
-        },
-        None => {
-            let text = format!("{}\n{body}", header.as_deref().unwrap_or_default());
-            let id = cable::id_from_text(&text, created.as_deref())
-                .ok_or(Reject::NoCableId { found: None })?;
-            (id, None)
-        }
-    };
+    let text = format!("{}\n{body}", header.as_deref().unwrap_or_default());
+    let text_id = cable::id_from_text(&text, created.as_deref());
+    let decided = ids::decide(url_id.or(page_id).as_deref(), text_id)?;
 
-    Ok(Cable {
-        id,
+    let mut cable = Cable {
+        id: decided.id,
         url: page.url.clone(),
         site: rule.name.clone(),
         title,
@@ -197,100 +208,15 @@ fn clean_document(
         header,
         body,
         rules: rule.version.clone(),
-        source_id,
-    })
-}
-
-/// Pulls a rule's fields out of one parsed page.
-struct Extractor<'a> {
-    document: &'a Html,
-    rule: &'a Rule,
-}
-
-impl Extractor<'_> {
-    /// Every element the field selects, rendered with chrome removed, joined by blank lines;
-    /// `None` when nothing is selected or nothing is left.
-    fn block(&self, field: &FieldRule) -> Option<String> {
-        let mut parts = Vec::new();
-        for element in self.document.select(&field.selector) {
-            let rendered =
-                text::render_with(element, &self.dropped_within(element), field.whitespace);
-            if !rendered.trim().is_empty() {
-                parts.push(rendered);
-            }
-        }
-        if parts.is_empty() {
-            return None;
-        }
-        let text = self.remove_text_chrome(&parts.join("\n\n"));
-        let text = apply_pattern(field, &text)?;
-        (!text.trim().is_empty()).then_some(text)
-    }
-
-    /// The first element the field selects, on one line.
-    fn inline(&self, field: &FieldRule) -> Option<String> {
-        let element = self.document.select(&field.selector).next()?;
-        let rendered = text::render_inline(element, &self.dropped_within(element));
-        let value = apply_pattern(field, &self.remove_text_chrome(&rendered))?;
-        let value = value.trim();
-        (!value.is_empty()).then(|| value.to_string())
-    }
-
-    fn dropped_within(&self, element: ElementRef<'_>) -> HashSet<NodeId> {
-        self.rule
-            .chrome
-            .drop
-            .iter()
-            .flat_map(|selector| element.select(selector).map(|e| e.id()))
-            .collect()
-    }
-
-    /// Applies the rule's text patterns: `strip` matches deleted, the tail from a
-    /// `cut_from` match removed, chrome lines dropped.
-    fn remove_text_chrome(&self, text: &str) -> String {
-        let chrome = &self.rule.chrome;
-        let mut text = text.to_string();
-        for pattern in &chrome.strip {
-            if let std::borrow::Cow::Owned(stripped) = pattern.replace_all(&text, "") {
-                text = stripped;
-            }
-        }
-        if let Some(cut) = chrome
-            .cut_from
-            .iter()
-            .filter_map(|pattern| pattern.find(&text).map(|m| m.start()))
-            .min()
-        {
-            let line_start = text[..cut].rfind('\n').map_or(0, |i| i + 1);
-            let cut = if text[line_start..cut].trim().is_empty() {
-                line_start
-            } else {
-                cut
-            };
-            text.truncate(cut);
-            let end = text.trim_end().len();
-            text.truncate(end);
-        }
-        if !chrome.drop_lines.is_empty() {
-            text = text
-                .split('\n')
-                .filter(|line| !chrome.drop_lines.iter().any(|p| p.is_match(line)))
-                .collect::<Vec<_>>()
-                .join("\n");
-        }
-        let end = text.trim_end().len();
-        text.truncate(end);
-        text
-    }
-}
-
-/// The field's pattern applied to `text`: its `value` group, or the whole match; the text
-/// itself when there is no pattern; `None` when the pattern does not match.
-fn apply_pattern(field: &FieldRule, text: &str) -> Option<String> {
-    let Some(pattern) = &field.pattern else {
-        return Some(text.to_string());
+        source_id: decided.source_id,
+        cut: (!trimmed.cut.is_empty()).then_some(trimmed.cut),
+        suspect: Vec::new(),
     };
-    let found = pattern.captures(text)?;
-    let value = found.name("value").or_else(|| found.get(0))?;
-    Some(value.as_str().to_string())
+    let evidence = gate::Evidence {
+        headline: cable.title.as_deref(),
+        unplaced: &trimmed.unplaced,
+        malformed_id: decided.malformed.as_deref(),
+    };
+    cable.suspect = gate::judge(&cable, rule, &evidence);
+    Ok(cable)
 }

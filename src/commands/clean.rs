@@ -148,6 +148,17 @@ pub fn write_cable(out: &mut impl Write, cable: &Cable) -> std::io::Result<()> {
     if !cable.tags.is_empty() {
         writeln!(out, "tags: {}", cable.tags.join(", "))?;
     }
+    for reason in &cable.suspect {
+        writeln!(out, "suspect: {reason}")?;
+    }
+    if let Some(cut) = &cable.cut {
+        for line in &cut.start {
+            writeln!(out, "cut before the cable: {line}")?;
+        }
+        for line in &cut.end {
+            writeln!(out, "cut after the cable: {line}")?;
+        }
+    }
     if let Some(header) = &cable.header {
         writeln!(out, "\n{header}")?;
     }

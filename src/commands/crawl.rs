@@ -241,6 +241,9 @@ fn print_summary(s: &Summary) {
         "  cables         {} new, {} changed, {} unchanged; {} pages rejected by the rules",
         s.new_cables, s.changed_cables, s.unchanged_cables, s.rejected_pages
     );
+    print_if_any(s.suspect_cables, |n| {
+        format!("  suspect        {n} cables stored as suspect (`cablestrip show ID` says why)")
+    });
     print_if_any(s.abandoned, |n| {
         format!("  abandoned      {n} fetches still waiting at the stop")
     });

@@ -41,7 +41,9 @@ pub fn run(rules: &RuleSet, args: &EvalArgs, db: &Path) -> Result<ExitCode, Fail
         print_eval(&report, args.show, seconds, args.from_db);
     }
     let below_bar = args.min_exact.is_some_and(|bar| report.exact_share < bar);
-    let broken = !report.with_chrome.is_empty() || report.cables_from_non_cable_pages > 0;
+    let broken = !report.with_chrome.is_empty()
+        || !report.suspect.is_empty()
+        || report.cables_from_non_cable_pages > 0;
     if below_bar {
         eprintln!(
             "eval: {:.2} % exact is under the bar of {:.2} %",
@@ -51,8 +53,9 @@ pub fn run(rules: &RuleSet, args: &EvalArgs, db: &Path) -> Result<ExitCode, Fail
     }
     if broken {
         eprintln!(
-            "eval: chrome in {} outputs, {} cables from non-cable pages",
+            "eval: chrome in {} outputs, {} suspect cables, {} cables from non-cable pages",
             report.with_chrome.len(),
+            report.suspect.len(),
             report.cables_from_non_cable_pages
         );
     }
@@ -158,6 +161,8 @@ fn print_eval(report: &EvalReport, show: usize, seconds: f64, from_db: bool) {
         report.precision, report.recall, report.f1
     );
     println!("with chrome     {}", report.with_chrome.len());
+    println!("suspect         {}", report.suspect.len());
+    println!("edges cut       {}", report.cut.len());
     println!(
         "full subject    {} of {} bodies with a SUBJECT: line",
         report.subject_full, report.with_subject_line
@@ -173,5 +178,11 @@ fn print_eval(report: &EvalReport, show: usize, seconds: f64, from_db: bool) {
     }
     for id in report.missing.iter().take(show) {
         println!("  missing {id}");
+    }
+    for id in report.suspect.iter().take(show) {
+        println!("  suspect {id}");
+    }
+    for id in report.cut.iter().take(show) {
+        println!("  cut {id}");
     }
 }

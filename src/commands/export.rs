@@ -35,6 +35,7 @@ pub fn run(rules: &RuleSet, db: &Path, args: &ExportArgs) -> Result<ExitCode, Fa
         since,
         ids,
         all_sources: args.all_sources,
+        include_suspect: args.include_suspect,
     };
     let destination = Destination::resolve(args)?;
     let store = open_existing_store(db)?;
@@ -46,6 +47,18 @@ pub fn run(rules: &RuleSet, db: &Path, args: &ExportArgs) -> Result<ExitCode, Fa
         Err(error) if error.is_broken_pipe() => return Ok(ExitCode::SUCCESS),
         other => other.map_err(failure)?,
     };
+    if report.suspect > 0 {
+        let (one, many) = if args.all_sources {
+            ("copy", "copies")
+        } else {
+            ("cable", "cables")
+        };
+        eprintln!(
+            "export: {} suspect {} left out (--include-suspect writes them; `cablestrip show ID` says why each is suspect)",
+            report.suspect,
+            if report.suspect == 1 { one } else { many }
+        );
+    }
     if report.undated > 0 {
         eprintln!(
             "export: {} {} no `created` date and {} left out by --since {}",

@@ -65,8 +65,8 @@ fn print_report(report: &IngestReport, duplicates: &[MirrorFile]) {
         report.recorded_pages, report.unchanged_pages, report.new_bodies, report.index_pages
     );
     println!(
-        "cables          {} new, {} changed, {} unchanged",
-        report.new_cables, report.changed_cables, report.unchanged_cables
+        "cables          {} new, {} changed, {} unchanged; {} suspect",
+        report.new_cables, report.changed_cables, report.unchanged_cables, report.suspect_cables
     );
     let rejected: usize = report.rejected.values().sum();
     println!(

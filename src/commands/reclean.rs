@@ -69,8 +69,8 @@ fn print_report(report: &RecleanReport) {
         }
     );
     println!(
-        "cables          {} changed, {} re-stamped (same text, new rule version), {} unchanged, {} new",
-        report.changed, report.restamped, report.unchanged, report.new
+        "cables          {} changed, {} re-stamped (same text, new rule version), {} unchanged, {} new; {} suspect",
+        report.changed, report.restamped, report.unchanged, report.new, report.suspect
     );
     println!(
         "rejected        {} newly ({} kept their previous cable, {} dropped), {} still",

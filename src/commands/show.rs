@@ -156,8 +156,13 @@ fn write_page(
             .map_or_else(|| "none".to_string(), BodyHash::to_string)
     )?;
     let outcome = match &page.outcome {
-        CleanOutcome::Cable { id, rules_version } => format!(
-            "cable {id}, by {rules_version} ({})",
+        CleanOutcome::Cable {
+            id,
+            rules_version,
+            suspect,
+        } => format!(
+            "{} {id}, by {rules_version} ({})",
+            if *suspect { "suspect cable" } else { "cable" },
             freshness(rules, &page.site, rules_version)
         ),
         CleanOutcome::Rejected {

@@ -74,13 +74,19 @@ pub fn run(rules: &RuleSet, db: &Path, args: &StatusArgs) -> Result<ExitCode, Fa
         status.bodies
     );
     println!(
-        "{:<26} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "site", "pages", "cables", "rejects", "index", "failed", "stale"
+        "{:<26} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "site", "pages", "cables", "suspect", "rejects", "index", "failed", "stale"
     );
     for (site, s) in &status.sites {
         println!(
-            "{site:<26} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-            s.pages, s.cables, s.rejected, s.not_cleaned, s.failed, s.stale_cables
+            "{site:<26} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+            s.pages,
+            s.cables,
+            s.suspect_cables,
+            s.rejected,
+            s.not_cleaned,
+            s.failed,
+            s.stale_cables
         );
     }
     if status.sites.is_empty() {

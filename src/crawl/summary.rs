@@ -66,6 +66,9 @@ pub struct Summary {
     pub unchanged_cables: u64,
     /// Cable pages the rules refused (see `cablestrip status`).
     pub rejected_pages: u64,
+    /// Cables stored as suspect: the quality gate doubts they are the cable and only the
+    /// cable (see `cablestrip show`).
+    pub suspect_cables: u64,
     /// Links queued from fetched pages.
     pub links_queued: u64,
     /// Body bytes received (decoded).
@@ -103,6 +106,7 @@ impl Summary {
             changed_cables: 0,
             unchanged_cables: 0,
             rejected_pages: 0,
+            suspect_cables: 0,
             links_queued: 0,
             bytes: 0,
             pages_per_second: 0.0,
@@ -150,6 +154,7 @@ impl Summary {
                 self.changed_cables = tally.changed + tally.restamped;
                 self.unchanged_cables = tally.unchanged + tally.skipped_cables;
                 self.rejected_pages = tally.rejected_pages();
+                self.suspect_cables = tally.suspect;
             }
             SettledAs::NotModified => self.not_modified += 1,
             SettledAs::Failed {

@@ -97,6 +97,8 @@ pub struct Selection {
     pub ids: Vec<CableId>,
     /// Every copy, not one per ID.
     pub all_sources: bool,
+    /// Write suspect copies too (by default they are left out, and counted).
+    pub include_suspect: bool,
 }
 
 /// Each site's `priority`, from its rule file.
@@ -149,6 +151,9 @@ pub struct ExportReport {
     pub undated: usize,
     /// IDs asked for that the store does not hold (after the site filter).
     pub missing_ids: Vec<String>,
+    /// Cables (or, with all sources, copies) left out for being suspect, with no clean copy
+    /// to write in their place.
+    pub suspect: usize,
 }
 
 /// Where exported cables go (the sinks for each format are in the sinks module).
@@ -209,6 +214,21 @@ fn write_group(
     if group.is_empty() {
         return Ok(());
     }
+    let clean: Vec<Cable>;
+    let group = if selection.include_suspect {
+        group
+    } else {
+        clean = group.iter().filter(|c| !c.is_suspect()).cloned().collect();
+        report.suspect += if selection.all_sources {
+            group.len() - clean.len()
+        } else {
+            usize::from(clean.is_empty())
+        };
+        if clean.is_empty() {
+            return Ok(());
+        }
+        &clean[..]
+    };
     let kept: Vec<Cable> = match selection.since {
         None => group.to_vec(),
         Some(Since(since)) => {

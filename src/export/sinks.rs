@@ -10,7 +10,7 @@ use super::{ExportError, Sink};
 use crate::model::Cable;
 
 /// The CSV columns, in order: the cable record's fields.
-pub const CSV_COLUMNS: [&str; 13] = [
+pub const CSV_COLUMNS: [&str; 15] = [
     "id",
     "url",
     "site",
@@ -24,6 +24,8 @@ pub const CSV_COLUMNS: [&str; 13] = [
     "tags",
     "rules",
     "source_id",
+    "cut",
+    "suspect",
 ];
 
 /// How tags are joined in one CSV field.
@@ -118,6 +120,17 @@ impl<W: Write> Sink for CsvSink<W> {
             tags,
             cable.rules.clone(),
             text(&cable.source_id),
+            cable
+                .cut
+                .as_ref()
+                .map(|cut| serde_json::to_string(cut).unwrap_or_default())
+                .unwrap_or_default(),
+            cable
+                .suspect
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(CSV_TAG_SEPARATOR),
         ];
         self.writer
             .write_record(&record)

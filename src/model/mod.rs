@@ -3,6 +3,7 @@
 
 mod id;
 mod keys;
+mod quality;
 #[cfg(test)]
 pub(crate) mod test_support;
 
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 pub use id::{BadCableId, CableId};
 pub use keys::{BadPageUrl, HostKey, PageUrl};
+pub use quality::{Cut, Suspect, SuspectKind};
 
 /// One fetched (or ingested) page, before cleaning: what the server said and sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,8 +69,16 @@ pub struct Cable {
     pub tags: Vec<String>,
     /// `<rule file>@<version>` of the rule that made this record.
     pub rules: String,
-    /// The site's own ID for this copy when it differs from `id` (PlusD's `…_a` suffixes).
+    /// The site's own ID for this copy when it differs from `id` (PlusD's `…_a` suffixes,
+    /// a malformed ID in the page's URL).
     pub source_id: Option<String>,
+    /// The site's lines cut around the cable's text by the edge step, when there were any.
+    #[serde(default)]
+    pub cut: Option<Cut>,
+    /// Why this copy is suspect; empty when it is clean. Exports leave suspect copies out
+    /// unless asked.
+    #[serde(default)]
+    pub suspect: Vec<Suspect>,
 }
 
 impl Cable {
@@ -89,6 +99,13 @@ impl Cable {
             tags: Vec::new(),
             rules: rules.to_string(),
             source_id: None,
+            cut: None,
+            suspect: Vec::new(),
         }
+    }
+
+    /// Whether the quality gate found this copy suspect.
+    pub fn is_suspect(&self) -> bool {
+        !self.suspect.is_empty()
     }
 }

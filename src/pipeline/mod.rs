@@ -346,6 +346,7 @@ fn clean_page(
             CleanOutcome::Cable {
                 id: cable.id.clone(),
                 rules_version: cable.rules.clone(),
+                suspect: cable.is_suspect(),
             },
             Some(cable),
             None,

@@ -40,6 +40,8 @@ pub struct Tally {
     pub kept_previous: u64,
     /// Rejected pages whose earlier cable was deleted, as asked.
     pub dropped: u64,
+    /// Cables the quality gate found suspect, of those processed.
+    pub suspect: u64,
 }
 
 impl Tally {
@@ -52,6 +54,10 @@ impl Tally {
             return;
         }
         self.processed += 1;
+        self.suspect += u64::from(matches!(
+            processed.after,
+            CleanOutcome::Cable { suspect: true, .. }
+        ));
         if let Some(reject) = &processed.reject {
             *self.rejected.entry(reject.kind().to_string()).or_insert(0) += 1;
             let was_rejected = matches!(processed.before, Some(CleanOutcome::Rejected { .. }));

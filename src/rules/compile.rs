@@ -100,6 +100,7 @@ impl Rule {
             follow_paths,
             repair_bare_markup: file.parse.repair_bare_markup,
             split_routing: extract.split_routing,
+            edges: extract.edges,
             body: at.field("extract.body", &extract.body)?,
             title: field("extract.title", &extract.title)?,
             header: field("extract.header", &extract.header)?,
@@ -189,6 +190,30 @@ impl Locator<'_> {
         texts.iter().map(|t| self.regex(key, t)).collect()
     }
 
+    /// A field's `select`: one selector, or a non-empty list of them.
+    fn select_texts(
+        &self,
+        key: &str,
+        select: &toml::Spanned<toml::Value>,
+    ) -> Result<Vec<String>, RuleError> {
+        let wrong = || {
+            self.invalid(
+                select.span(),
+                key,
+                "it is neither a selector nor a list of selectors",
+                "write a CSS selector, such as `select = \"div.cable-body\"`, or a list tried in order, such as `select = [\"div.cable-body\", \"div#cable-body\"]`",
+            )
+        };
+        match select.get_ref() {
+            toml::Value::String(text) => Ok(vec![text.clone()]),
+            toml::Value::Array(items) if !items.is_empty() => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_string).ok_or_else(wrong))
+                .collect(),
+            _ => Err(wrong()),
+        }
+    }
+
     fn field(&self, key: &str, spec: &FieldSpec) -> Result<FieldRule, RuleError> {
         let whitespace = match &spec.whitespace {
             None => Whitespace::Normal,
@@ -201,9 +226,18 @@ impl Locator<'_> {
                 )
             })?,
         };
+        let select_key = format!("{key}.select");
+        let texts = self.select_texts(&select_key, &spec.select)?;
+        let selectors = texts
+            .iter()
+            .map(|text| {
+                let spanned = toml::Spanned::new(spec.select.span(), text.clone());
+                self.selector(&select_key, &spanned)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(FieldRule {
-            selector_text: spec.select.get_ref().clone(),
-            selector: self.selector(&format!("{key}.select"), &spec.select)?,
+            selector_text: texts.join(" | "),
+            selectors,
             pattern: spec
                 .pattern
                 .as_ref()

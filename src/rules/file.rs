@@ -62,14 +62,22 @@ pub(crate) struct ExtractSection {
     pub origin: Option<FieldSpec>,
     #[serde(default)]
     pub split_routing: bool,
+    #[serde(default = "edges_default")]
+    pub edges: bool,
 }
 
-/// One extracted field: a CSS selector, and optionally a regex that picks the value out of
-/// the selected text (its `value` group, or the whole match).
+fn edges_default() -> bool {
+    true
+}
+
+/// One extracted field: a CSS selector (or a list of them, tried in order: a site's layouts
+/// over time, a mirror's rewrite), and optionally a regex that picks the value out of the
+/// selected text (its `value` group, or the whole match).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FieldSpec {
-    pub select: Spanned<String>,
+    /// A string, or an array of strings: checked when the rule is compiled.
+    pub select: Spanned<toml::Value>,
     pub pattern: Option<Spanned<String>>,
     pub whitespace: Option<Spanned<String>>,
 }

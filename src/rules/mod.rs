@@ -47,10 +47,10 @@ impl fmt::Display for RuleOrigin {
 /// A compiled field: where to find it and how to pick its value out of the text.
 #[derive(Debug)]
 pub struct FieldRule {
-    /// The selector as written, for messages.
+    /// The selectors as written, joined by ` | `, for messages.
     pub selector_text: String,
-    /// The compiled selector.
-    pub selector: Selector,
+    /// The compiled selectors, tried in order: the first that finds the field wins.
+    pub selectors: Vec<Selector>,
     /// An optional regex applied to the selected text; its `value` group (or whole match)
     /// is the field.
     pub pattern: Option<Regex>,
@@ -94,6 +94,9 @@ pub struct Rule {
     pub repair_bare_markup: bool,
     /// Split routing lines off the top of the body when the page has no header block.
     pub split_routing: bool,
+    /// Let the cable's grammar find where its text starts and ends, and cut the site's
+    /// lines around it (the edge step; see `clean::edges`).
+    pub edges: bool,
     /// Extracted fields.
     pub body: FieldRule,
     /// The page's headline.

@@ -95,6 +95,8 @@ pub struct SiteStats {
     /// Cables made by another rule version than the site's current one (or whose site has
     /// no rule any more): what `reclean` would redo.
     pub stale_cables: u64,
+    /// Cables the quality gate found suspect: exports leave them out unless asked.
+    pub suspect_cables: u64,
 }
 
 /// `<cable id>\0<url key>`: IDs are ASCII letters and digits, so `\0` ends the ID and the
@@ -348,6 +350,7 @@ impl Store {
         let index_value = IndexEntry {
             site: cable.site.clone(),
             rules: cable.rules.clone(),
+            suspect: cable.is_suspect(),
         };
         Ok((
             self.encode_cable(key, cable, body.as_ref().map(|(h, b)| (*h, b.as_slice())))?,
@@ -440,6 +443,7 @@ impl Store {
             let site = stats.entry(entry.site).or_default();
             site.cables += 1;
             site.stale_cables += u64::from(stale);
+            site.suspect_cables += u64::from(entry.suspect);
         }
         Ok(stats)
     }
@@ -456,7 +460,14 @@ impl Store {
 
 fn check_consistent(page: &PageRecord, cable: Option<&Cable>) -> Result<(), StoreError> {
     let problem = match (&page.outcome, cable) {
-        (CleanOutcome::Cable { id, rules_version }, Some(cable)) => {
+        (
+            CleanOutcome::Cable {
+                id,
+                rules_version,
+                suspect,
+            },
+            Some(cable),
+        ) => {
             if cable.id != *id {
                 Some(format!(
                     "the outcome names cable {id}, but the cable is {}",
@@ -468,6 +479,11 @@ fn check_consistent(page: &PageRecord, cable: Option<&Cable>) -> Result<(), Stor
                 Some(format!(
                     "the outcome names rules {rules_version}, but the cable was made by {}",
                     cable.rules
+                ))
+            } else if cable.is_suspect() != *suspect {
+                Some(format!(
+                    "the outcome says suspect: {suspect}, but the cable has {} reason(s)",
+                    cable.suspect.len()
                 ))
             } else {
                 None

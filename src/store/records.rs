@@ -52,6 +52,9 @@ pub enum CleanOutcome {
         id: CableId,
         /// The rule version (`<site>@<hash>`) that cleaned it.
         rules_version: String,
+        /// Whether the quality gate found the cable suspect (its reasons are on the cable).
+        #[serde(default, skip_serializing_if = "is_false")]
+        suspect: bool,
     },
     /// The rules were applied and refused the page.
     Rejected {
@@ -127,6 +130,15 @@ pub(crate) struct IndexEntry {
     pub site: String,
     /// The cable's `rules` version.
     pub rules: String,
+    /// Whether the cable is suspect.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub suspect: bool,
+}
+
+/// For serde: a flag that is false is left out, so records written before it existed and
+/// records without it are the same bytes.
+fn is_false(flag: &bool) -> bool {
+    !flag
 }
 
 #[derive(Serialize)]

@@ -74,6 +74,8 @@ pub(crate) fn cable(id: &str, page: &PageUrl, site: &str, text: &str) -> Cable {
         tags: vec!["PREL".to_string()],
         rules: format!("{site}@0123456789ab"),
         source_id: None,
+        cut: None,
+        suspect: Vec::new(),
     }
 }
 
@@ -99,6 +101,7 @@ pub(crate) fn cable_outcome(cable: &Cable) -> CleanOutcome {
     CleanOutcome::Cable {
         id: cable.id.clone(),
         rules_version: cable.rules.clone(),
+        suspect: cable.is_suspect(),
     }
 }
 

@@ -7,21 +7,18 @@ use cablestrip::rules::RuleSet;
 use cablestrip::store::{CleanOutcome, PageRecord, ReplacePolicy, Store};
 
 fn cable(id: &str, site: &str, path: &str, created: Option<&str>) -> Cable {
-    Cable {
-        id: CableId::parse(id).expect("id"),
-        url: PageUrl::parse(&format!("https://{site}{path}")).expect("url"),
-        site: site.to_string(),
-        title: None,
-        subject: Some("TEST".to_string()),
-        header: Some("R 011200Z DEC 08".to_string()),
-        body: format!("1. (C) The text of {id} from {site}."),
-        created: created.map(str::to_string),
-        classification: None,
-        origin: None,
-        tags: vec!["PREL".to_string()],
-        rules: format!("{site}@000000000000"),
-        source_id: None,
-    }
+    let mut cable = Cable::new(
+        CableId::parse(id).expect("id"),
+        PageUrl::parse(&format!("https://{site}{path}")).expect("url"),
+        site,
+        &format!("{site}@000000000000"),
+        &format!("1. (C) The text of {id} from {site}."),
+    );
+    cable.subject = Some("TEST".to_string());
+    cable.header = Some("R 011200Z DEC 08".to_string());
+    cable.created = created.map(str::to_string);
+    cable.tags = vec!["PREL".to_string()];
+    cable
 }
 
 fn store_all(store: &Store, cables: &[Cable]) {
@@ -43,6 +40,7 @@ fn store_all(store: &Store, cables: &[Cable]) {
             outcome: CleanOutcome::Cable {
                 id: cable.id.clone(),
                 rules_version: cable.rules.clone(),
+                suspect: cable.is_suspect(),
             },
         };
         store

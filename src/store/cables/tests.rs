@@ -220,6 +220,10 @@ fn pages_iterate_by_site_and_stats_count_per_site() {
     store_cable(&store, "/a.html", &fresh, &html(1));
     let mut stale = cable("08MOSCOW3729", &url("/b.html"), SITE, "text");
     stale.rules = format!("{SITE}@oldoldoldold");
+    stale.suspect = vec![crate::model::Suspect {
+        kind: crate::model::SuspectKind::MoreLink,
+        detail: "a teaser".to_string(),
+    }];
     store_cable(&store, "/b.html", &stale, &html(2));
     let hash = store.put_body(SITE, &html(3)).expect("put").hash();
     store
@@ -257,6 +261,7 @@ fn pages_iterate_by_site_and_stats_count_per_site() {
             not_cleaned: 0,
             failed: 0,
             stale_cables: 1,
+            suspect_cables: 1,
         })
     );
     assert_eq!(

@@ -1,0 +1,110 @@
+//! Pulling a rule's fields out of a parsed page: the first of a field's selectors that
+//! finds something, its elements rendered as text without the chrome the rule drops, then
+//! the rule's text patterns (`strip`, `cut_from`, `drop_lines`) and the field's own
+//! `pattern`.
+
+use std::collections::HashSet;
+
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html};
+
+use super::text;
+use crate::rules::{FieldRule, Rule};
+
+/// Pulls a rule's fields out of one parsed page.
+pub(super) struct Extractor<'a> {
+    pub(super) document: &'a Html,
+    pub(super) rule: &'a Rule,
+}
+
+impl Extractor<'_> {
+    /// Every element the field's first matching selector selects, rendered with chrome
+    /// removed, joined by blank lines; `None` when no selector finds anything that is left.
+    pub(super) fn block(&self, field: &FieldRule) -> Option<String> {
+        field.selectors.iter().find_map(|selector| {
+            let mut parts = Vec::new();
+            for element in self.document.select(selector) {
+                let rendered =
+                    text::render_with(element, &self.dropped_within(element), field.whitespace);
+                if !rendered.trim().is_empty() {
+                    parts.push(rendered);
+                }
+            }
+            if parts.is_empty() {
+                return None;
+            }
+            let text = self.remove_text_chrome(&parts.join("\n\n"));
+            let text = apply_pattern(field, &text)?;
+            (!text.trim().is_empty()).then_some(text)
+        })
+    }
+
+    /// The first element the field's first matching selector selects, on one line.
+    pub(super) fn inline(&self, field: &FieldRule) -> Option<String> {
+        field.selectors.iter().find_map(|selector| {
+            let element = self.document.select(selector).next()?;
+            let rendered = text::render_inline(element, &self.dropped_within(element));
+            let value = apply_pattern(field, &self.remove_text_chrome(&rendered))?;
+            let value = value.trim();
+            (!value.is_empty()).then(|| value.to_string())
+        })
+    }
+
+    fn dropped_within(&self, element: ElementRef<'_>) -> HashSet<NodeId> {
+        self.rule
+            .chrome
+            .drop
+            .iter()
+            .flat_map(|selector| element.select(selector).map(|e| e.id()))
+            .collect()
+    }
+
+    /// Applies the rule's text patterns: `strip` matches deleted, the tail from a
+    /// `cut_from` match removed, chrome lines dropped.
+    fn remove_text_chrome(&self, text: &str) -> String {
+        let chrome = &self.rule.chrome;
+        let mut text = text.to_string();
+        for pattern in &chrome.strip {
+            if let std::borrow::Cow::Owned(stripped) = pattern.replace_all(&text, "") {
+                text = stripped;
+            }
+        }
+        if let Some(cut) = chrome
+            .cut_from
+            .iter()
+            .filter_map(|pattern| pattern.find(&text).map(|m| m.start()))
+            .min()
+        {
+            let line_start = text[..cut].rfind('\n').map_or(0, |i| i + 1);
+            let cut = if text[line_start..cut].trim().is_empty() {
+                line_start
+            } else {
+                cut
+            };
+            text.truncate(cut);
+            let end = text.trim_end().len();
+            text.truncate(end);
+        }
+        if !chrome.drop_lines.is_empty() {
+            text = text
+                .split('\n')
+                .filter(|line| !chrome.drop_lines.iter().any(|p| p.is_match(line)))
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+        let end = text.trim_end().len();
+        text.truncate(end);
+        text
+    }
+}
+
+/// The field's pattern applied to `text`: its `value` group, or the whole match; the text
+/// itself when there is no pattern; `None` when the pattern does not match.
+fn apply_pattern(field: &FieldRule, text: &str) -> Option<String> {
+    let Some(pattern) = &field.pattern else {
+        return Some(text.to_string());
+    };
+    let found = pattern.captures(text)?;
+    let value = found.name("value").or_else(|| found.get(0))?;
+    Some(value.as_str().to_string())
+}

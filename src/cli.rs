@@ -19,9 +19,13 @@ pub struct Cli {
     /// Folder of selector rule files (default: ./selectors if present, else the built-in rules).
     #[arg(long, global = true, env = "CABLESTRIP_SELECTORS", value_name = "DIR")]
     pub selectors: Option<PathBuf>,
-    /// More log output (-v info, -vv debug); logs go to stderr.
+    /// More log output of cablestrip's own events (-v: every fetch and its outcome, -vv:
+    /// debug); logs go to stderr. RUST_LOG overrides, and can turn on the libraries' own.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Only errors on stderr: no warnings, no progress bars.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -53,6 +57,18 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Fetch what is new or changed on each republisher, politely, into the store.
     Crawl(CrawlArgs),
+    /// Print a shell completion script: `cablestrip completions bash > /etc/bash_completion.d/cablestrip`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `cablestrip man | man -l -`.
+    Man,
+}
+
+/// `cablestrip completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// `cablestrip verify`.

@@ -12,11 +12,12 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    commands::init_logging(args.verbose);
+    commands::init_logging(args.verbose, args.quiet);
     match commands::run(args) {
         Ok(code) => code,
+        Err(failure) if failure.is_quiet() => failure.exit_code(),
         Err(failure) => {
-            eprintln!("error: {failure:#}");
+            commands::out::note!("error: {failure}");
             failure.exit_code()
         }
     }

@@ -11,7 +11,7 @@ use cablestrip::mirror;
 use cablestrip::model::{Cable, Page, PageUrl};
 use cablestrip::rules::{Rule, RuleSet};
 
-use super::Failure;
+use super::{Failure, out};
 use crate::cli::CleanArgs;
 
 pub fn run(rules: &RuleSet, args: &CleanArgs) -> Result<ExitCode, Failure> {
@@ -49,7 +49,8 @@ pub fn run(rules: &RuleSet, args: &CleanArgs) -> Result<ExitCode, Failure> {
         if outcome.is_err() {
             rejected += 1;
         }
-        print_clean_outcome(&mut out, file, &url, &outcome, args.json).map_err(Failure::input)?;
+        print_clean_outcome(&mut out, file, &url, &outcome, args.json)
+            .map_err(|error| out::written(&error))?;
     }
     Ok(if rejected > 0 {
         ExitCode::from(1)
@@ -103,7 +104,7 @@ fn print_clean_outcome(
     url: &PageUrl,
     outcome: &Result<Cable, clean::Reject>,
     json: bool,
-) -> anyhow::Result<()> {
+) -> std::io::Result<()> {
     match (outcome, json) {
         (Ok(cable), true) => writeln!(out, "{}", serde_json::to_string(cable)?)?,
         (Err(reject), true) => writeln!(

@@ -2,10 +2,11 @@
 //! crawl on a tokio runtime with a progress bar and Ctrl-C / SIGTERM handling, print the
 //! summary, and choose the exit status.
 
-use std::io::IsTerminal as _;
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use anyhow::anyhow;
@@ -17,6 +18,7 @@ use cablestrip::crawl::{
 };
 use cablestrip::rules::RuleSet;
 
+use super::out::{self, note};
 use super::words::SEEDS_FLAG;
 use super::{Failure, open_store, print_if_any};
 use crate::cli::CrawlArgs;
@@ -79,8 +81,12 @@ pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, 
         .enable_all()
         .build()
         .map_err(|e| Failure::job(anyhow!("cannot start the async runtime: {e}")))?;
+    let signalled = Arc::new(AtomicU8::new(0));
     let result = runtime.block_on(async {
-        tokio::spawn(handle_signals(crawler.stop_handle()));
+        tokio::spawn(handle_signals(
+            crawler.stop_handle(),
+            Arc::clone(&signalled),
+        ));
         let bar = progress_bar(&crawler);
         let result = crawler.run(&seeds).await;
         if let Some((bar, ticker)) = bar {
@@ -99,12 +105,16 @@ pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, 
 
     if args.json {
         let json = serde_json::to_string_pretty(&summary).map_err(Failure::job)?;
-        println!("{json}");
+        out::report(|out| writeln!(out, "{json}"))?;
     } else {
-        print_summary(&summary);
+        out::report(|out| print_summary(out, &summary))?;
+    }
+    let signal = signalled.load(Ordering::Relaxed);
+    if signal != 0 {
+        return Ok(ExitCode::from(signal));
     }
     if summary.nothing_fetched() {
-        eprintln!(
+        note!(
             "error: nothing could be fetched: {} requests, not one page or 304 came back; see the errors above (is the site up, or is robots.txt keeping us out?)",
             summary.requests
         );
@@ -112,7 +122,7 @@ pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, 
     }
     let share = summary.error_share();
     if share > args.max_error_share {
-        eprintln!(
+        note!(
             "error: {:.1} % of requests failed, more than --max-error-share {:.1} %; see the errors by host above",
             share * 100.0,
             args.max_error_share * 100.0
@@ -122,52 +132,61 @@ pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, 
     Ok(ExitCode::SUCCESS)
 }
 
-/// The first Ctrl-C (or SIGTERM, as systemd sends) stops the crawl cleanly; a second quits
-/// at once. Either way the store stays consistent: pages are recorded in transactions and
+/// The exit status of a crawl stopped by SIGINT (Ctrl-C) once it has stopped cleanly, as
+/// shells report a process ended by that signal: 128 + 2.
+const EXIT_SIGINT: u8 = 130;
+/// The exit status of a crawl stopped by SIGTERM (systemd, `kill`): 128 + 15.
+const EXIT_SIGTERM: u8 = 143;
+
+/// The first Ctrl-C (or SIGTERM, as systemd sends) stops the crawl cleanly, and records
+/// which signal it was in `signalled` (its exit status); a second quits at once with that
+/// status. Either way the store stays consistent: pages are recorded in transactions and
 /// what was not recorded is still in the frontier.
-async fn handle_signals(stop: StopHandle) {
+async fn handle_signals(stop: StopHandle, signalled: Arc<AtomicU8>) {
     let mut asked = 0;
     loop {
-        if !next_signal().await {
+        let Some(status) = next_signal().await else {
             return;
-        }
+        };
         asked += 1;
         if asked == 1 {
-            eprintln!(
+            signalled.store(status, Ordering::Relaxed);
+            note!(
                 "stopping: no new fetches; finishing those in flight and flushing (Ctrl-C again to quit at once)"
             );
             stop.stop();
         } else {
-            eprintln!(
+            note!(
                 "quitting at once; the store is consistent and the next crawl resumes from its frontier"
             );
-            std::process::exit(130);
+            std::process::exit(i32::from(status));
         }
     }
 }
 
-/// Waits for Ctrl-C or SIGTERM; false if signals cannot be listened for.
+/// Waits for Ctrl-C or SIGTERM and gives the exit status that goes with it; `None` if
+/// signals cannot be listened for.
 #[cfg(unix)]
-async fn next_signal() -> bool {
+async fn next_signal() -> Option<u8> {
     use tokio::signal::unix::{SignalKind, signal};
     let Ok(mut term) = signal(SignalKind::terminate()) else {
-        return tokio::signal::ctrl_c().await.is_ok();
+        return tokio::signal::ctrl_c().await.ok().map(|()| EXIT_SIGINT);
     };
     tokio::select! {
-        result = tokio::signal::ctrl_c() => result.is_ok(),
-        received = term.recv() => received.is_some(),
+        result = tokio::signal::ctrl_c() => result.ok().map(|()| EXIT_SIGINT),
+        received = term.recv() => received.map(|()| EXIT_SIGTERM),
     }
 }
 
-/// Waits for Ctrl-C; false if it cannot be listened for.
+/// Waits for Ctrl-C and gives its exit status; `None` if it cannot be listened for.
 #[cfg(not(unix))]
-async fn next_signal() -> bool {
-    tokio::signal::ctrl_c().await.is_ok()
+async fn next_signal() -> Option<u8> {
+    tokio::signal::ctrl_c().await.ok().map(|()| EXIT_SIGINT)
 }
 
 /// A spinner with the live counters, on a terminal only.
 fn progress_bar(crawler: &Crawler) -> Option<(ProgressBar, tokio::task::JoinHandle<()>)> {
-    if !std::io::stderr().is_terminal() {
+    if !super::progress::shown() {
         return None;
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(4));
@@ -194,58 +213,65 @@ fn progress_bar(crawler: &Crawler) -> Option<(ProgressBar, tokio::task::JoinHand
     Some((bar, ticker))
 }
 
-fn print_summary(s: &Summary) {
+fn print_summary(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     let ended = match s.ended {
         cablestrip::crawl::Ended::Finished => "finished",
         cablestrip::crawl::Ended::MaxPages => "stopped at --max-pages",
         cablestrip::crawl::Ended::Interrupted => "interrupted",
     };
-    println!(
+    writeln!(
+        out,
         "crawl run #{} {ended} in {:.1} s ({:.1} pages/s)",
         s.run, s.seconds, s.pages_per_second
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  started from   {} seeds, {} index pages to re-check, {} cable pages due, {} left by an earlier run",
         s.start.seeds_queued,
         s.start.index_pages_queued,
         s.start.cable_pages_queued,
         s.start.resumed
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  requests       {} ({} conditional)",
         s.requests, s.conditional
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  fetched        {} ({} cable pages, {} index pages; {:.1} MB)",
         s.fetched,
         s.fetched_cable_pages,
         s.fetched_index_pages,
         s.bytes as f64 / 1e6
-    );
-    println!("  not modified   {}", s.not_modified);
-    println!(
+    )?;
+    writeln!(out, "  not modified   {}", s.not_modified)?;
+    writeln!(
+        out,
         "  skipped        {} stored cable pages not due for a re-check",
         s.skipped
-    );
-    println!("  robots-denied  {}", s.robots_denied);
-    println!(
+    )?;
+    writeln!(out, "  robots-denied  {}", s.robots_denied)?;
+    writeln!(
+        out,
         "  errors         {} ({:.1} % of requests)",
         s.errors,
         s.error_share() * 100.0
-    );
+    )?;
     for (host, kinds) in &s.errors_by_host {
         let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        println!("    {host}: {}", kinds.join(", "));
+        writeln!(out, "    {host}: {}", kinds.join(", "))?;
     }
-    println!(
+    writeln!(
+        out,
         "  cables         {} new, {} changed, {} unchanged; {} pages rejected by the rules",
         s.new_cables, s.changed_cables, s.unchanged_cables, s.rejected_pages
-    );
-    print_if_any(s.suspect_cables, |n| {
+    )?;
+    print_if_any(out, s.suspect_cables, |n| {
         format!("  suspect        {n} cables stored as suspect (`cablestrip show ID` says why)")
-    });
-    print_if_any(s.abandoned, |n| {
+    })?;
+    print_if_any(out, s.abandoned, |n| {
         format!("  abandoned      {n} fetches still waiting at the stop")
-    });
-    println!("  queued         {} left for the next run", s.queued);
+    })?;
+    writeln!(out, "  queued         {} left for the next run", s.queued)
 }

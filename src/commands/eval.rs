@@ -1,6 +1,7 @@
 //! `cablestrip eval`: a mirror cleaned and scored against its truth file.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -12,6 +13,7 @@ use cablestrip::model::Cable;
 use cablestrip::rules::{Rule, RuleSet, UrlKind};
 use cablestrip::store::CleanOutcome;
 
+use super::out::{self, note};
 use super::{Failure, open_existing_store};
 use crate::cli::EvalArgs;
 
@@ -33,26 +35,24 @@ pub fn run(rules: &RuleSet, args: &EvalArgs, db: &Path) -> Result<ExitCode, Fail
     };
     let seconds = started.elapsed().as_secs_f64();
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(Failure::input)?
-        );
+        let json = serde_json::to_string_pretty(&report).map_err(Failure::input)?;
+        out::report(|out| writeln!(out, "{json}"))?;
     } else {
-        print_eval(&report, args.show, seconds, args.from_db);
+        out::report(|out| print_eval(out, &report, args.show, seconds, args.from_db))?;
     }
     let below_bar = args.min_exact.is_some_and(|bar| report.exact_share < bar);
     let broken = !report.with_chrome.is_empty()
         || !report.suspect.is_empty()
         || report.cables_from_non_cable_pages > 0;
     if below_bar {
-        eprintln!(
+        note!(
             "eval: {:.2} % exact is under the bar of {:.2} %",
             report.exact_share * 100.0,
             args.min_exact.unwrap_or_default() * 100.0
         );
     }
     if broken {
-        eprintln!(
+        note!(
             "eval: chrome in {} outputs, {} suspect cables, {} cables from non-cable pages",
             report.with_chrome.len(),
             report.suspect.len(),
@@ -118,9 +118,16 @@ impl Sink for Collect {
     }
 }
 
-fn print_eval(report: &EvalReport, show: usize, seconds: f64, from_db: bool) {
-    println!("site            {} ({})", report.site, report.rules);
-    println!(
+fn print_eval(
+    out: &mut dyn Write,
+    report: &EvalReport,
+    show: usize,
+    seconds: f64,
+    from_db: bool,
+) -> std::io::Result<()> {
+    writeln!(out, "site            {} ({})", report.site, report.rules)?;
+    writeln!(
+        out,
         "pages           {} ({} cable pages), {} in {seconds:.2} s",
         report.pages,
         report.cable_pages,
@@ -129,9 +136,10 @@ fn print_eval(report: &EvalReport, show: usize, seconds: f64, from_db: bool) {
         } else {
             "cleaned"
         }
-    );
-    println!("cables          {}", report.cables);
-    println!(
+    )?;
+    writeln!(out, "cables          {}", report.cables)?;
+    writeln!(
+        out,
         "rejects         {}",
         report
             .rejects
@@ -139,50 +147,57 @@ fn print_eval(report: &EvalReport, show: usize, seconds: f64, from_db: bool) {
             .map(|(k, v)| format!("{k}: {v}"))
             .collect::<Vec<_>>()
             .join(", ")
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "non-cable pages that became cables  {}",
         report.cables_from_non_cable_pages
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "truth           {} ({} missing)",
         report.truth,
         report.missing.len()
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "exact           {} = {:.2} % (header {}, body {})",
         report.exact,
         report.exact_share * 100.0,
         report.header_exact,
         report.body_exact
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "tokens          precision {:.4}, recall {:.4}, F1 {:.4}",
         report.precision, report.recall, report.f1
-    );
-    println!("with chrome     {}", report.with_chrome.len());
-    println!("suspect         {}", report.suspect.len());
-    println!("edges cut       {}", report.cut.len());
-    println!(
+    )?;
+    writeln!(out, "with chrome     {}", report.with_chrome.len())?;
+    writeln!(out, "suspect         {}", report.suspect.len())?;
+    writeln!(out, "edges cut       {}", report.cut.len())?;
+    writeln!(
+        out,
         "full subject    {} of {} bodies with a SUBJECT: line",
         report.subject_full, report.with_subject_line
-    );
+    )?;
     for mismatch in report.mismatches.iter().take(show) {
         match &mismatch.first_difference {
-            Some((line, truth, ours)) => println!(
+            Some((line, truth, ours)) => writeln!(
+                out,
                 "  {} {} line {line}:\n    truth: {truth:?}\n    ours:  {ours:?}",
                 mismatch.id, mismatch.part
-            ),
-            None => println!("  {} {}", mismatch.id, mismatch.part),
+            )?,
+            None => writeln!(out, "  {} {}", mismatch.id, mismatch.part)?,
         }
     }
     for id in report.missing.iter().take(show) {
-        println!("  missing {id}");
+        writeln!(out, "  missing {id}")?;
     }
     for id in report.suspect.iter().take(show) {
-        println!("  suspect {id}");
+        writeln!(out, "  suspect {id}")?;
     }
     for id in report.cut.iter().take(show) {
-        println!("  cut {id}");
+        writeln!(out, "  cut {id}")?;
     }
+    Ok(())
 }

@@ -11,6 +11,7 @@ use cablestrip::export::{
 use cablestrip::model::CableId;
 use cablestrip::rules::RuleSet;
 
+use super::out::note;
 use super::{Failure, open_existing_store};
 use crate::cli::{ExportArgs, ExportFormat};
 
@@ -53,14 +54,14 @@ pub fn run(rules: &RuleSet, db: &Path, args: &ExportArgs) -> Result<ExitCode, Fa
         } else {
             ("cable", "cables")
         };
-        eprintln!(
+        note!(
             "export: {} suspect {} left out (--include-suspect writes them; `cablestrip show ID` says why each is suspect)",
             report.suspect,
             if report.suspect == 1 { one } else { many }
         );
     }
     if report.undated > 0 {
-        eprintln!(
+        note!(
             "export: {} {} no `created` date and {} left out by --since {}",
             report.undated,
             if report.undated == 1 {
@@ -73,14 +74,14 @@ pub fn run(rules: &RuleSet, db: &Path, args: &ExportArgs) -> Result<ExitCode, Fa
         );
     }
     if let Destination::File(out) | Destination::Folder(out) = destination {
-        eprintln!(
+        note!(
             "export: {} records written to {}",
             report.written,
             out.display()
         );
     }
     if !report.missing_ids.is_empty() {
-        eprintln!(
+        note!(
             "export: the store holds no {}{}",
             report.missing_ids.join(", "),
             args.site

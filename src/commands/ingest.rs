@@ -1,13 +1,15 @@
 //! `cablestrip ingest`: a local mirror folder → raw pages and clean cables in the store.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use cablestrip::ingest::{self, IngestError, IngestOptions, IngestReport};
 use cablestrip::mirror::{self, MirrorFile};
-use cablestrip::rules::RuleSet;
+use cablestrip::rules::{Rule, RuleSet};
 use cablestrip::store::ReplacePolicy;
 
+use super::out::{self, note};
 use super::{Failure, open_store, progress};
 use crate::cli::IngestArgs;
 
@@ -15,6 +17,9 @@ pub fn run(rules: &RuleSet, db: &Path, args: &IngestArgs) -> Result<ExitCode, Fa
     let rule = rules.require(&args.site).map_err(Failure::input)?;
     let base = mirror::base_url(rule, args.base_url.as_deref()).map_err(Failure::input)?;
     let plan = mirror::plan(&args.dir, rule, &base).map_err(Failure::input)?;
+    if plan.files.is_empty() {
+        return Err(nothing_of_the_site(rules, rule, args, plan.seen));
+    }
     let store = open_store(db)?;
     let store = &store;
     let bar = progress::bar(plan.files.len() as u64, "ingest");
@@ -26,21 +31,49 @@ pub fn run(rules: &RuleSet, db: &Path, args: &IngestArgs) -> Result<ExitCode, Fa
     bar.finish_and_clear();
     let report = report.map_err(failure)?;
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(Failure::input)?
-        );
+        let json = serde_json::to_string_pretty(&report).map_err(Failure::input)?;
+        out::report(|out| writeln!(out, "{json}"))?;
     } else {
-        print_report(&report, &plan.duplicates);
+        out::report(|out| print_report(out, &report, &plan.duplicates))?;
     }
     for line in &report.unreadable {
-        eprintln!("ingest: cannot read {line}");
+        note!("ingest: cannot read {line}");
     }
     Ok(if report.unreadable_files > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The failure of an ingest whose folder holds no page of the site: it names the folder,
+/// and the site whose pages it does hold, if any.
+fn nothing_of_the_site(rules: &RuleSet, rule: &Rule, args: &IngestArgs, seen: usize) -> Failure {
+    let other = rules
+        .rules()
+        .iter()
+        .filter(|other| other.name != rule.name)
+        .filter_map(|other| {
+            let base = mirror::base_url(other, None).ok()?;
+            let plan = mirror::plan(&args.dir, other, &base).ok()?;
+            (!plan.files.is_empty()).then(|| (plan.files.len(), other.name.clone()))
+        })
+        .max();
+    let hint = match other {
+        Some((pages, site)) => {
+            format!("they look like {pages} pages of site {site}: pass --site {site}")
+        }
+        None => format!(
+            "point it at the folder {} was saved in (its root, such as wget's {} folder, or any folder above it), or pass the --site that saved it",
+            rule.name,
+            rule.primary_host()
+        ),
+    };
+    Failure::job(anyhow::anyhow!(
+        "none of the {seen} files in {} is a page of {}; fix: {hint}",
+        args.dir.display(),
+        rule.name
+    ))
 }
 
 fn failure(error: IngestError) -> Failure {
@@ -50,26 +83,34 @@ fn failure(error: IngestError) -> Failure {
     }
 }
 
-fn print_report(report: &IngestReport, duplicates: &[MirrorFile]) {
-    println!("site            {} ({})", report.site, report.rules);
-    println!(
+fn print_report(
+    out: &mut dyn Write,
+    report: &IngestReport,
+    duplicates: &[MirrorFile],
+) -> std::io::Result<()> {
+    writeln!(out, "site            {} ({})", report.site, report.rules)?;
+    writeln!(
+        out,
         "files           {} ({} pages of the site, {} skipped as not its pages, {} duplicates, {} unreadable)",
         report.files,
         report.pages,
         report.skipped_files,
         report.duplicate_files,
         report.unreadable_files
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "pages           {} recorded, {} already stored as they are; {} new raw bodies; {} index pages",
         report.recorded_pages, report.unchanged_pages, report.new_bodies, report.index_pages
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "cables          {} new, {} changed, {} unchanged; {} suspect",
         report.new_cables, report.changed_cables, report.unchanged_cables, report.suspect_cables
-    );
+    )?;
     let rejected: usize = report.rejected.values().sum();
-    println!(
+    writeln!(
+        out,
         "rejected        {rejected}{}{}",
         if rejected > 0 {
             format!(
@@ -89,16 +130,19 @@ fn print_report(report: &IngestReport, duplicates: &[MirrorFile]) {
         } else {
             String::new()
         }
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "time            {:.2} s: {:.0} pages/s, {:.1} MB/s; {} writes",
         report.seconds, report.pages_per_second, report.megabytes_per_second, report.writes
-    );
+    )?;
     for file in duplicates.iter().take(5) {
-        println!(
+        writeln!(
+            out,
             "  duplicate     {} maps to {}, which an earlier file gave",
             file.path.display(),
             file.url
-        );
+        )?;
     }
+    Ok(())
 }

@@ -6,9 +6,11 @@
 
 mod clean;
 mod crawl;
+mod docs;
 mod eval;
 mod export;
 mod ingest;
+pub(crate) mod out;
 mod progress;
 mod reclean;
 mod rules;
@@ -17,6 +19,7 @@ mod status;
 mod verify;
 mod words;
 
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -29,15 +32,30 @@ use crate::cli::{Cli, Command, RulesCommand};
 #[derive(Debug)]
 pub struct Failure {
     code: u8,
-    error: anyhow::Error,
+    /// What to tell the user; `None` for a quiet stop.
+    error: Option<anyhow::Error>,
 }
 
 impl Failure {
+    /// The reader of standard output went away (`| head`): it has all it wanted, so the
+    /// command stops at once, quietly, with status 0.
+    pub fn quiet() -> Failure {
+        Failure {
+            code: 0,
+            error: None,
+        }
+    }
+
+    /// Whether there is nothing to tell the user.
+    pub fn is_quiet(&self) -> bool {
+        self.error.is_none()
+    }
+
     /// Bad input: flags, rule files, files to read (exit 2).
     pub fn input(error: impl Into<anyhow::Error>) -> Failure {
         Failure {
             code: 2,
-            error: error.into(),
+            error: Some(error.into()),
         }
     }
 
@@ -45,7 +63,7 @@ impl Failure {
     pub fn store(error: StoreError) -> Failure {
         Failure {
             code: 3,
-            error: error.into(),
+            error: Some(error.into()),
         }
     }
 
@@ -53,7 +71,7 @@ impl Failure {
     pub fn job(error: impl Into<anyhow::Error>) -> Failure {
         Failure {
             code: 1,
-            error: error.into(),
+            error: Some(error.into()),
         }
     }
 
@@ -65,22 +83,30 @@ impl Failure {
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&words::describe(&self.error))
+        match &self.error {
+            Some(error) => f.write_str(&words::describe(error)),
+            None => Ok(()),
+        }
     }
 }
 
-/// Sends `tracing` output to stderr; `-v` for info, `-vv` for debug, `RUST_LOG` overrides.
-pub fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info",
-        _ => "debug",
+/// Sends `tracing` output to stderr: warnings by default, cablestrip's own events at info
+/// with `-v` and at debug with `-vv`, errors only with `-q`; the libraries' internals stay
+/// at warnings unless `RUST_LOG` asks for them. Colours only on a terminal.
+pub fn init_logging(verbose: u8, quiet: bool) {
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "warn,cablestrip=info",
+        (false, _) => "warn,cablestrip=debug",
     };
+    progress::set_quiet(quiet);
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .init();
 }
@@ -88,6 +114,12 @@ pub fn init_logging(verbose: u8) {
 /// Runs the command the arguments name. Each command resolves its own arguments before
 /// it opens the store at `db`, so a bad flag never touches (or creates) a database.
 pub fn run(args: Cli) -> Result<ExitCode, Failure> {
+    // The command line's own documentation needs no rule files.
+    match &args.command {
+        Command::Completions(completions) => return docs::completions(completions.shell),
+        Command::Man => return docs::man(),
+        _ => {}
+    }
     let rules = load_rules(args.selectors.as_deref()).map_err(Failure::input)?;
     let db = args.db.as_path();
     match args.command {
@@ -102,6 +134,7 @@ pub fn run(args: Cli) -> Result<ExitCode, Failure> {
         Command::Status(status_args) => status::run(&rules, db, &status_args),
         Command::Verify(verify_args) => verify::run(db, &verify_args),
         Command::Crawl(crawl_args) => crawl::run(rules, db, &crawl_args),
+        Command::Completions(_) | Command::Man => Ok(ExitCode::SUCCESS),
     }
 }
 
@@ -117,13 +150,18 @@ pub fn load_rules(selectors: Option<&Path>) -> anyhow::Result<RuleSet> {
 
 /// Prints the summary line `line(count)` only when `count` is not zero: for what rarely
 /// happens.
-pub fn print_if_any<N>(count: N, line: impl FnOnce(N) -> String)
+pub fn print_if_any<N>(
+    out: &mut dyn Write,
+    count: N,
+    line: impl FnOnce(N) -> String,
+) -> std::io::Result<()>
 where
     N: Copy + Default + PartialEq,
 {
     if count != N::default() {
-        println!("{}", line(count));
+        writeln!(out, "{}", line(count))?;
     }
+    Ok(())
 }
 
 /// Opens the store at `path`, creating it when missing (for the commands that fill it:

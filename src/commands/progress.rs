@@ -2,12 +2,26 @@
 //! logs, pipes and CI output stay clean.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+/// `-q`: no progress bars.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Turns progress bars off (`-q`).
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// Whether progress may be drawn: stderr is a terminal and `-q` was not given.
+pub fn shown() -> bool {
+    !QUIET.load(Ordering::Relaxed) && std::io::stderr().is_terminal()
+}
+
 /// A bar of `total` steps labelled `what`, or a hidden one when stderr is not a terminal.
 pub fn bar(total: u64, what: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
+    if !shown() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total);

@@ -1,5 +1,6 @@
 //! `cablestrip reclean`: the stored raw pages cleaned again with the current rule files.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -7,6 +8,7 @@ use cablestrip::reclean::{self, RecleanOptions, RecleanReport};
 use cablestrip::rules::RuleSet;
 use cablestrip::store::ReplacePolicy;
 
+use super::out::{self};
 use super::{Failure, open_existing_store, print_if_any, progress};
 use crate::cli::RecleanArgs;
 
@@ -44,21 +46,20 @@ pub fn run(rules: &RuleSet, db: &Path, args: &RecleanArgs) -> Result<ExitCode, F
     bar.finish_and_clear();
     let report = report.map_err(Failure::store)?;
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(Failure::input)?
-        );
+        let json = serde_json::to_string_pretty(&report).map_err(Failure::input)?;
+        out::report(|out| writeln!(out, "{json}"))?;
     } else {
-        print_report(&report);
+        out::report(|out| print_report(out, &report))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_report(report: &RecleanReport) {
+fn print_report(out: &mut dyn Write, report: &RecleanReport) -> std::io::Result<()> {
     if report.dry_run {
-        println!("dry run: nothing was written");
+        writeln!(out, "dry run: nothing was written")?;
     }
-    println!(
+    writeln!(
+        out,
         "pages           {} looked at, {} cleaned again{}",
         report.pages,
         report.examined,
@@ -67,41 +68,50 @@ fn print_report(report: &RecleanReport) {
         } else {
             " (made by another rule version)"
         }
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "cables          {} changed, {} re-stamped (same text, new rule version), {} unchanged, {} new; {} suspect",
         report.changed, report.restamped, report.unchanged, report.new, report.suspect
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "rejected        {} newly ({} kept their previous cable, {} dropped), {} still",
         report.newly_rejected, report.kept_previous, report.dropped, report.still_rejected
-    );
-    print_if_any(report.no_longer_cable_pages, |n| {
+    )?;
+    print_if_any(out, report.no_longer_cable_pages, |n| {
         format!("no longer cable pages  {n} (their cables are kept)")
-    });
+    })?;
     for (site, pages) in &report.no_rule {
-        println!("left alone      {pages} pages of {site}: no rule file names it any more");
+        writeln!(
+            out,
+            "left alone      {pages} pages of {site}: no rule file names it any more"
+        )?;
     }
-    print_if_any(report.missing_body, |n| {
+    print_if_any(out, report.missing_body, |n| {
         format!("missing body    {n} pages (their raw page is not stored)")
-    });
-    println!(
+    })?;
+    writeln!(
+        out,
         "time            {:.2} s: {:.0} pages/s; {} writes",
         report.seconds, report.pages_per_second, report.writes
-    );
+    )?;
     for reject in report.rejects.iter().take(LISTED_REJECTS) {
-        println!(
+        writeln!(
+            out,
             "  rejected      {} ({}): {}",
             reject.url, reject.kind, reject.message
-        );
+        )?;
     }
     if report.rejects.len() > LISTED_REJECTS {
-        println!(
+        writeln!(
+            out,
             "  … and {} more (all with --json)",
             report.newly_rejected - LISTED_REJECTS
-        );
+        )?;
     }
     for sample in &report.samples {
-        println!("\n== {} ({})\n{}", sample.id, sample.url, sample.diff);
+        writeln!(out, "\n== {} ({})\n{}", sample.id, sample.url, sample.diff)?;
     }
+    Ok(())
 }

@@ -13,6 +13,7 @@ use cablestrip::rules::RuleSet;
 use cablestrip::store::{BodyHash, CleanOutcome, PageRecord, Store};
 
 use super::clean::write_cable;
+use super::out::{self, note};
 use super::{Failure, open_existing_store};
 use crate::cli::ShowArgs;
 
@@ -48,7 +49,7 @@ fn show_id(
 ) -> Result<ExitCode, Failure> {
     let copies = store.cables_for_id(id).map_err(Failure::store)?;
     let Some(preferred) = Priorities::of(rules).choose(&copies) else {
-        eprintln!("show: the store holds no cable {id}");
+        note!("show: the store holds no cable {id}");
         return Ok(ExitCode::from(1));
     };
     if args.raw {
@@ -56,10 +57,13 @@ fn show_id(
     }
     let mut out = std::io::stdout().lock();
     let result = if args.json {
-        copies.iter().try_for_each(|cable| {
-            let line = serde_json::to_string(cable).map_err(std::io::Error::from)?;
-            writeln!(out, "{line}")
-        })
+        // One document: the ID, which copy `export` writes, and every copy.
+        let document = serde_json::json!({
+            "id": id,
+            "preferred": preferred.url,
+            "copies": copies,
+        });
+        writeln!(out, "{document}")
     } else {
         write_copies(&mut out, rules, &copies, preferred)
     };
@@ -116,7 +120,7 @@ fn show_url(
         return write_raw(store, url);
     }
     let Some(page) = store.page(url).map_err(Failure::store)? else {
-        eprintln!("show: the store holds no page {url}");
+        note!("show: the store holds no page {url}");
         return Ok(ExitCode::from(1));
     };
     let cable = store.cable(url).map_err(Failure::store)?;
@@ -186,26 +190,23 @@ fn write_page(
 /// Writes the raw body of the page at `url`, byte for byte.
 fn write_raw(store: &Store, url: &PageUrl) -> Result<ExitCode, Failure> {
     let Some(page) = store.page(url).map_err(Failure::store)? else {
-        eprintln!("show: the store holds no page {url}");
+        note!("show: the store holds no page {url}");
         return Ok(ExitCode::from(1));
     };
     let Some(hash) = page.body else {
-        eprintln!("show: the page {url} has no stored body (its fetch gave none)");
+        note!("show: the page {url} has no stored body (its fetch gave none)");
         return Ok(ExitCode::from(1));
     };
     let Some(body) = store.body(&hash).map_err(Failure::store)? else {
-        eprintln!("show: the raw body {hash} of {url} is missing from the store");
+        note!("show: the raw body {hash} of {url} is missing from the store");
         return Ok(ExitCode::from(1));
     };
     let mut out = std::io::stdout().lock();
     finish(out.write_all(&body).and_then(|()| out.flush()))
 }
 
-/// Success, or quiet success when the reader of stdout went away.
+/// Success, or a quiet stop when the reader of stdout went away.
 fn finish(result: std::io::Result<()>) -> Result<ExitCode, Failure> {
-    match result {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(error) => Err(Failure::input(anyhow!("cannot write to stdout: {error}"))),
-    }
+    result.map_err(|error| out::written(&error))?;
+    Ok(ExitCode::SUCCESS)
 }

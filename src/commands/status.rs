@@ -1,6 +1,7 @@
 //! `cablestrip status`: what the store holds, per site, and how the last run went.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -9,6 +10,7 @@ use serde::Serialize;
 use cablestrip::rules::RuleSet;
 use cablestrip::store::SiteStats;
 
+use super::out::{self};
 use super::{Failure, open_existing_store};
 use crate::cli::StatusArgs;
 
@@ -61,24 +63,30 @@ pub fn run(rules: &RuleSet, db: &Path, args: &StatusArgs) -> Result<ExitCode, Fa
         last_verify,
     };
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&status).map_err(Failure::input)?
-        );
+        let json = serde_json::to_string_pretty(&status).map_err(Failure::input)?;
+        out::report(|out| writeln!(out, "{json}"))?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    out::report(|out| print_status(out, &status))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_status(out: &mut dyn Write, status: &Status) -> std::io::Result<()> {
+    writeln!(
+        out,
         "store        {} ({:.1} MB on disk, {} raw bodies)",
         status.db,
         status.size_on_disk as f64 / 1e6,
         status.bodies
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "{:<26} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
         "site", "pages", "cables", "suspect", "rejects", "index", "failed", "stale"
-    );
+    )?;
     for (site, s) in &status.sites {
-        println!(
+        writeln!(
+            out,
             "{site:<26} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
             s.pages,
             s.cables,
@@ -87,13 +95,17 @@ pub fn run(rules: &RuleSet, db: &Path, args: &StatusArgs) -> Result<ExitCode, Fa
             s.not_cleaned,
             s.failed,
             s.stale_cables
-        );
+        )?;
     }
     if status.sites.is_empty() {
-        println!("(empty: fill it with `cablestrip crawl` or `cablestrip ingest DIR --site SITE`)");
+        writeln!(
+            out,
+            "(empty: fill it with `cablestrip crawl` or `cablestrip ingest DIR --site SITE`)"
+        )?;
     }
     match &status.last_run {
-        Some(run) => println!(
+        Some(run) => writeln!(
+            out,
             "last run     #{} {} started {}, {}",
             run.id,
             run.command,
@@ -101,21 +113,22 @@ pub fn run(rules: &RuleSet, db: &Path, args: &StatusArgs) -> Result<ExitCode, Fa
             run.finished
                 .as_deref()
                 .map_or_else(|| "did not finish".to_string(), |f| format!("finished {f}"))
-        ),
-        None => println!("last run     none"),
+        )?,
+        None => writeln!(out, "last run     none")?,
     }
     match status
         .last_verify
         .as_ref()
         .and_then(|run| run.summary.as_ref())
     {
-        Some(summary) => println!(
+        Some(summary) => writeln!(
+            out,
             "cross-check  {} cables held by several sites, {} agree (cablestrip verify, run #{})",
             summary["cables_compared"],
             summary["cables_agreeing"],
             status.last_verify.as_ref().map_or(0, |run| run.id)
-        ),
-        None => println!("cross-check  not run yet (cablestrip verify)"),
+        )?,
+        None => writeln!(out, "cross-check  not run yet (cablestrip verify)")?,
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

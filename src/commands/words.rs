@@ -32,7 +32,24 @@ pub fn describe(error: &anyhow::Error) -> String {
             return worded;
         }
     }
-    format!("{error:#}")
+    causes_once(error)
+}
+
+/// The error and its causes, each said once: a message that already holds its cause's
+/// words (`cannot read X: Not a directory`) is not followed by them again.
+fn causes_once(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let message = cause.to_string();
+        if text.contains(message.trim()) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&message);
+    }
+    text
 }
 
 fn store(error: &StoreError) -> Option<String> {

@@ -156,12 +156,12 @@ impl Locator<'_> {
     }
 
     fn selector(&self, key: &str, text: &toml::Spanned<String>) -> Result<Selector, RuleError> {
-        Selector::parse(text.get_ref()).map_err(|error| {
+        super::selector::parse(text.get_ref()).map_err(|why| {
             self.invalid(
                 text.span(),
                 key,
-                &format!("`{}` is not a valid CSS selector ({error})", text.get_ref()),
-                "write a CSS selector that scraper accepts, such as `div.pane > pre` or `a[href^='#par']`",
+                &format!("`{}` is not a valid CSS selector: {why}", text.get_ref()),
+                "write a CSS selector that scraper accepts, such as `div.pane > pre` or `a[href*='#par']`",
             )
         })
     }

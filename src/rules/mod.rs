@@ -8,6 +8,7 @@ mod builtin;
 mod compile;
 mod error;
 mod file;
+mod selector;
 mod set;
 
 use std::fmt;

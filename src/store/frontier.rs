@@ -233,13 +233,16 @@ fn seq_of(bytes: &[u8]) -> Option<u64> {
 }
 
 impl Store {
-    /// Starts a run of `command` and records it; the run's id grows with every run.
+    /// Starts a run of `command` and records it; runs are numbered 1, 2, 3, … (one process
+    /// at a time holds the store, so the next number is one past the last).
     pub fn begin_run(&self, command: &str) -> Result<RunRecord, StoreError> {
-        let id = self
+        let last = self
             .inner
-            .db
-            .generate_id()
-            .map_err(|e| self.sled_error("numbering a run", e))?;
+            .runs
+            .last()
+            .map_err(|e| self.sled_error("numbering a run", e))?
+            .and_then(|(key, _)| seq_of(&key));
+        let id = last.map_or(1, |last| last.saturating_add(1));
         let run = RunRecord {
             id,
             command: command.to_string(),

@@ -377,7 +377,12 @@ async fn ctrl_c_stops_cleanly_and_a_second_ctrl_c_quits_at_once() {
     until_requests(&server, 6).await;
     signal(&child, "INT");
     let stopped = wait(child).await;
-    assert_eq!(stopped.status.code(), Some(0), "{}", text(&stopped.stderr));
+    assert_eq!(
+        stopped.status.code(),
+        Some(130),
+        "a crawl stopped by SIGINT says so in its status, after its clean stop: {}",
+        text(&stopped.stderr)
+    );
     assert!(
         text(&stopped.stderr).contains("stopping"),
         "{}",
@@ -400,6 +405,20 @@ async fn ctrl_c_stops_cleanly_and_a_second_ctrl_c_quits_at_once() {
         stored, asked_sorted,
         "every fetch in flight was finished and stored"
     );
+
+    // SIGTERM (systemd's stop) ends the same way, with its own status.
+    let term_work = Workdir::new();
+    let child = spawn(term_work.crawl_site(&server, &["--rate", "5"]));
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    signal(&child, "TERM");
+    let terminated = wait(child).await;
+    assert_eq!(
+        terminated.status.code(),
+        Some(143),
+        "{}",
+        text(&terminated.stderr)
+    );
+    assert!(text(&terminated.stdout).contains("interrupted"));
 
     // A second Ctrl-C does not wait for a slow response.
     let slow = TestServer::start().await;

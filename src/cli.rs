@@ -112,6 +112,17 @@ pub struct CrawlArgs {
     /// 0 re-checks every one.
     #[arg(long, value_name = "DUR", default_value = "30d", value_parser = cablestrip::crawl::parse_duration)]
     pub recheck_after: Duration,
+    /// Fetch again now every page whose last fetch failed (gone pages included), was
+    /// rejected or gave a suspect cable, whatever its age.
+    #[arg(long)]
+    pub retry_failed: bool,
+    /// Links taken from one page, at most; the rest are dropped and counted.
+    #[arg(long, value_name = "N", default_value_t = cablestrip::crawl::DEFAULT_MAX_LINKS_PER_PAGE, value_parser = clap::value_parser!(usize))]
+    pub max_links_per_page: usize,
+    /// Entries a site may have in the frontier, at most; links past it are dropped and
+    /// counted.
+    #[arg(long, value_name = "N", default_value_t = cablestrip::crawl::DEFAULT_MAX_QUEUED_PER_SITE)]
+    pub max_queued_per_site: u64,
     /// Exit with status 1 when more than this share of requests fail (0 to 1).
     #[arg(long, value_name = "SHARE", default_value_t = DEFAULT_MAX_ERROR_SHARE)]
     pub max_error_share: f64,

@@ -103,8 +103,17 @@ pub struct VerifyReport {
 }
 
 impl VerifyReport {
-    /// Adds the comparison of one cable's copies.
+    /// Adds the comparison of one cable's copies. Only distinct sites are compared: of
+    /// several copies one site holds (two URLs of one page, a site's duplicate), the first
+    /// in URL order stands for the site.
     pub fn add(&mut self, copies: &[Cable]) {
+        let mut one_per_site: Vec<Cable> = Vec::with_capacity(copies.len());
+        for copy in copies {
+            if !one_per_site.iter().any(|kept| kept.site == copy.site) {
+                one_per_site.push(copy.clone());
+            }
+        }
+        let copies = &one_per_site[..];
         if copies.len() < 2 {
             return;
         }

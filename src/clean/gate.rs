@@ -37,6 +37,8 @@ pub struct Evidence<'a> {
     pub unplaced: &'a [String],
     /// The page's ID as written, when it is malformed and the text gave none in its place.
     pub malformed_id: Option<&'a str>,
+    /// The page ends before its `</html>` (see `clean::complete`).
+    pub cut_short: bool,
 }
 
 /// The reasons `cable`, cleaned by `rule`, is suspect; none when it is clean.
@@ -115,6 +117,12 @@ pub fn judge(cable: &Cable, rule: &Rule, evidence: &Evidence<'_>) -> Vec<Suspect
                 "{} line(s) before the cable's opening are neither cable text nor known chrome, starting `{line}`",
                 evidence.unplaced.len()
             ),
+        );
+    }
+    if evidence.cut_short {
+        add(
+            SuspectKind::CutShort,
+            "the page ends before its </html>: it was cut short in transfer or on disk, and the cable may be too; fetch or save it again".to_string(),
         );
     }
     if let Some(raw) = evidence.malformed_id {

@@ -9,6 +9,7 @@
 //! `gate` (is the result sure to be the cable and only the cable, or suspect?).
 
 pub mod cable;
+pub mod complete;
 pub mod decode;
 pub mod edges;
 mod extract;
@@ -216,6 +217,7 @@ fn clean_document(
         headline: cable.title.as_deref(),
         unplaced: &trimmed.unplaced,
         malformed_id: decided.malformed.as_deref(),
+        cut_short: !complete::ends_whole(&page.body),
     };
     cable.suspect = gate::judge(&cable, rule, &evidence);
     Ok(cable)

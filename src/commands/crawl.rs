@@ -71,6 +71,9 @@ pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, 
         recheck_after: args.recheck_after,
         max_pages: args.max_pages,
         site: args.site.clone(),
+        max_links_per_page: args.max_links_per_page,
+        max_queued_per_site: args.max_queued_per_site,
+        retry_failed: args.retry_failed,
         ..CrawlConfig::default()
     };
     config.fetch.validate().map_err(Failure::input)?;
@@ -252,6 +255,17 @@ fn print_summary(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
         s.skipped
     )?;
     writeln!(out, "  robots-denied  {}", s.robots_denied)?;
+    print_if_any(out, s.held_back, |n| {
+        let hosts: Vec<String> = s
+            .hosts_unreachable
+            .iter()
+            .map(|(host, why)| format!("{host} ({why})"))
+            .collect();
+        format!(
+            "  held back      {n} pages not asked for: robots.txt unreachable at {}; they stay queued",
+            hosts.join(", ")
+        )
+    })?;
     writeln!(
         out,
         "  errors         {} ({:.1} % of requests)",
@@ -273,5 +287,13 @@ fn print_summary(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     print_if_any(out, s.abandoned, |n| {
         format!("  abandoned      {n} fetches still waiting at the stop")
     })?;
+    print_if_any(out, s.links_dropped, |n| {
+        format!(
+            "  links dropped  {n} (past the cap on links from one page, or a site's full share of the frontier)"
+        )
+    })?;
+    for barren in &s.barren {
+        writeln!(out, "  gave nothing   {}: {}", barren.url, barren.reason)?;
+    }
     writeln!(out, "  queued         {} left for the next run", s.queued)
 }

@@ -107,6 +107,13 @@ pub const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_secs(5);
 /// backoff or a slow server) may go on before they are dropped and left in the frontier.
 pub const DEFAULT_STOP_GRACE: Duration = Duration::from_secs(15);
 
+/// Links taken from one page, at most: the Cable Viewer's busiest listing has a few
+/// hundred, and a hostile page with a hundred thousand must not flood the frontier.
+pub const DEFAULT_MAX_LINKS_PER_PAGE: usize = 10_000;
+/// Frontier entries per site, at most: room for every cable of the largest site (PlusD
+/// holds 251,287) with its listings, and a bound on what one hostile site can queue.
+pub const DEFAULT_MAX_QUEUED_PER_SITE: u64 = 1_000_000;
+
 /// Everything the crawl loop needs, resolved and validated by the caller.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrawlConfig {
@@ -126,6 +133,13 @@ pub struct CrawlConfig {
     pub stop_grace: Duration,
     /// Pages cleaned and stored at once, on the blocking pool; 0 means one per core.
     pub clean_workers: usize,
+    /// See [`DEFAULT_MAX_LINKS_PER_PAGE`].
+    pub max_links_per_page: usize,
+    /// See [`DEFAULT_MAX_QUEUED_PER_SITE`].
+    pub max_queued_per_site: u64,
+    /// Fetch again now every page whose last fetch failed, was rejected or gave a suspect
+    /// cable, pages gone (404/410) included, whatever its age.
+    pub retry_failed: bool,
 }
 
 impl Default for CrawlConfig {
@@ -139,6 +153,9 @@ impl Default for CrawlConfig {
             flush_interval: DEFAULT_FLUSH_INTERVAL,
             stop_grace: DEFAULT_STOP_GRACE,
             clean_workers: 0,
+            max_links_per_page: DEFAULT_MAX_LINKS_PER_PAGE,
+            max_queued_per_site: DEFAULT_MAX_QUEUED_PER_SITE,
+            retry_failed: false,
         }
     }
 }

@@ -289,7 +289,10 @@ impl Dispatcher {
         // that covers it.
         let (site, kind) = self.shared.scope(url)?;
         if self.shared.is_done(url) {
-            self.removals.push(url.clone());
+            // Held back for want of robots.txt: it stays queued for the next run.
+            if !self.shared.is_held(url) {
+                self.removals.push(url.clone());
+            }
             return None;
         }
         let host = url.host();
@@ -451,16 +454,16 @@ async fn run_job(
     mut abandon: watch::Receiver<bool>,
 ) -> TaskEnd {
     let seq = job.seq;
+    // The site's page is fetched from its mapped host, when this run has one.
+    let from = shared.rules.fetch_url(&job.entry.url);
     let request = match &job.copy {
-        Some(copy) => FetchRequest::conditional(
-            job.entry.url.clone(),
-            copy.etag.clone(),
-            copy.last_modified.clone(),
-        ),
-        None => FetchRequest::new(job.entry.url.clone()),
+        Some(copy) => {
+            FetchRequest::conditional(from, copy.etag.clone(), copy.last_modified.clone())
+        }
+        None => FetchRequest::new(from),
     };
     let fetch = async {
-        let scope = |url: &PageUrl| shared.scope(url).is_some();
+        let scope = |url: &PageUrl| shared.scope(&shared.rules.site_url(url)).is_some();
         shared.fetcher.fetch(&request, &scope).await
     };
     let abandoned = async {

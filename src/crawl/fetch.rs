@@ -12,6 +12,7 @@ use super::error::ConfigError;
 use super::host::{Host, HostPool, Throttle, parse_retry_after};
 use super::outcome::{FailureKind, FetchOutcome};
 use super::robots::{self, ROBOTS_MAX_BYTES, RobotsPolicy, RobotsUnreachable};
+use crate::clean::complete;
 use crate::model::{Page, PageUrl};
 use crate::rules::RuleSet;
 
@@ -53,6 +54,19 @@ impl FetchRequest {
 enum BodyLimit {
     Refuse(u64),
     Truncate(u64),
+}
+
+impl BodyLimit {
+    /// Whether the body is a page (robots.txt is cut, pages are refused).
+    fn is_page(self) -> bool {
+        matches!(self, BodyLimit::Refuse(_))
+    }
+}
+
+/// Whether a response's Content-Type says HTML, or says nothing.
+fn is_html(headers: &HeaderMap) -> bool {
+    header_text(headers, header::CONTENT_TYPE)
+        .is_none_or(|t| t.to_ascii_lowercase().contains("html") || t.trim().is_empty())
 }
 
 /// The end of one request.
@@ -246,6 +260,20 @@ impl Fetcher {
                 Exchange::Reply { status, .. } if (500..600).contains(status) => {
                     Some((Throttle::Status(*status), None))
                 }
+                // A page cut short is asked for again; the last try's page is kept all the
+                // same, and cleaning marks its cable suspect.
+                Exchange::Reply {
+                    status: 200..=299,
+                    headers,
+                    body,
+                } if limit.is_page()
+                    && is_html(headers)
+                    && !complete::ends_whole(body)
+                    && attempts < self.config.max_attempts =>
+                {
+                    tracing::info!(%url, bytes = body.len(), attempts, "page cut short before its </html>; will retry");
+                    Some((Throttle::Connection, None))
+                }
                 Exchange::Failed(FailureKind::Timeout) => Some((Throttle::Timeout, None)),
                 Exchange::Failed(kind) if kind.is_transient() => Some((Throttle::Connection, None)),
                 Exchange::Failed(_) => return (exchange, attempts),
@@ -425,21 +453,63 @@ fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> 
     Some(String::from_utf8_lossy(value.as_bytes()).trim().to_string())
 }
 
+/// Why a request failed before its response head, from the error and its causes: a
+/// timeout, a name that did not resolve, a refused connection, a TLS failure, or another
+/// broken connection.
 fn classify(error: &reqwest::Error) -> FailureKind {
     if error.is_timeout() {
-        FailureKind::Timeout
-    } else if error.is_builder() {
-        FailureKind::Request
-    } else {
-        // Refused, reset, closed before the head: all "the connection failed".
-        FailureKind::Connect
+        return FailureKind::Timeout;
     }
+    if error.is_builder() {
+        return FailureKind::Request;
+    }
+    let mut cause: Option<&dyn std::error::Error> = Some(error);
+    while let Some(current) = cause {
+        if let Some(io) = current.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return FailureKind::Refused;
+        }
+        let text = current.to_string().to_ascii_lowercase();
+        if text.contains("dns error") || text.contains("failed to lookup address") {
+            return FailureKind::Dns;
+        }
+        if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+            return FailureKind::Tls;
+        }
+        cause = current.source();
+    }
+    FailureKind::Connect
 }
 
+/// Why reading a body failed. reqwest reports a body cut off while it was being decoded as
+/// a decode error: only a decode error with no broken transfer beneath it is one.
 fn classify_body(error: &reqwest::Error) -> FailureKind {
     if error.is_timeout() {
-        FailureKind::Timeout
-    } else if error.is_decode() {
+        return FailureKind::Timeout;
+    }
+    let mut cause: Option<&dyn std::error::Error> = Some(error);
+    while let Some(current) = cause {
+        if current
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_body)
+        {
+            return FailureKind::Body;
+        }
+        if let Some(io) = current.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+            )
+        {
+            return FailureKind::Body;
+        }
+        cause = current.source();
+    }
+    if error.is_decode() {
         FailureKind::Decode
     } else {
         FailureKind::Body

@@ -23,7 +23,8 @@ mod summary;
 
 pub use config::{
     CrawlConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_FLUSH_EVERY_PAGES, DEFAULT_FLUSH_INTERVAL,
-    DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REDIRECTS, DEFAULT_READ_TIMEOUT,
+    DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINKS_PER_PAGE,
+    DEFAULT_MAX_QUEUED_PER_SITE, DEFAULT_MAX_REDIRECTS, DEFAULT_READ_TIMEOUT,
     DEFAULT_RECHECK_AFTER, DEFAULT_REQUEST_TIMEOUT, DEFAULT_STOP_GRACE, DEFAULT_USER_AGENT,
     FetchConfig, parse_duration,
 };
@@ -36,4 +37,4 @@ pub use robots::{RobotsPolicy, RobotsUnreachable};
 pub use run::{Crawler, StopHandle};
 pub use scope::{extract_links, in_scope};
 pub use seeds::Seed;
-pub use summary::{Ended, Progress, ProgressSnapshot, Summary};
+pub use summary::{Barren, Ended, Progress, ProgressSnapshot, Summary};

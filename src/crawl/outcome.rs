@@ -12,13 +12,23 @@ use crate::model::{Page, PageUrl};
 pub enum FailureKind {
     /// The connection, a read, or the whole request took too long.
     Timeout,
-    /// No connection could be made, or it broke before the response head.
+    /// The host's name did not resolve.
+    Dns,
+    /// The host refused the connection: nothing listens on that port.
+    Refused,
+    /// The TLS handshake failed (a certificate, a protocol).
+    Tls,
+    /// The connection failed or broke before the response head, for another reason.
     Connect,
     /// The server answered with a status the crawler does not accept (after retries for
     /// 429 and 5xx).
     Status(u16),
-    /// The body broke off part way.
+    /// The body broke off part way: the connection closed or reset before the whole body
+    /// came.
     Body,
+    /// The body came whole by the transfer's own measure, but the page ends before its
+    /// `</html>`: cut short (a Content-Length that lied, a server that stopped early).
+    CutShort,
     /// The body's Content-Encoding did not decode.
     Decode,
     /// A redirect without a usable `Location`.
@@ -33,7 +43,13 @@ impl FailureKind {
     /// Whether trying again later could help.
     pub fn is_transient(self) -> bool {
         match self {
-            FailureKind::Timeout | FailureKind::Connect | FailureKind::Body => true,
+            FailureKind::Timeout
+            | FailureKind::Dns
+            | FailureKind::Refused
+            | FailureKind::Tls
+            | FailureKind::Connect
+            | FailureKind::Body
+            | FailureKind::CutShort => true,
             FailureKind::Status(status) => status == 429 || (500..600).contains(&status),
             _ => false,
         }
@@ -54,8 +70,12 @@ impl FailureKind {
         }
         [
             FailureKind::Timeout,
+            FailureKind::Dns,
+            FailureKind::Refused,
+            FailureKind::Tls,
             FailureKind::Connect,
             FailureKind::Body,
+            FailureKind::CutShort,
             FailureKind::Decode,
             FailureKind::BadRedirect,
             FailureKind::BadUrl,
@@ -68,9 +88,13 @@ impl FailureKind {
     fn fixed_name(self) -> &'static str {
         match self {
             FailureKind::Timeout => "timeout",
+            FailureKind::Dns => "dns",
+            FailureKind::Refused => "refused",
+            FailureKind::Tls => "tls",
             FailureKind::Connect => "connect",
             FailureKind::Status(_) => "http",
             FailureKind::Body => "body",
+            FailureKind::CutShort => "cut-short",
             FailureKind::Decode => "decode",
             FailureKind::BadRedirect => "bad-redirect",
             FailureKind::BadUrl => "bad-url",
@@ -83,9 +107,13 @@ impl fmt::Display for FailureKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FailureKind::Timeout => f.write_str("timeout"),
+            FailureKind::Dns => f.write_str("the host name did not resolve (DNS)"),
+            FailureKind::Refused => f.write_str("connection refused"),
+            FailureKind::Tls => f.write_str("TLS handshake failed"),
             FailureKind::Connect => f.write_str("connection failed"),
             FailureKind::Status(status) => write!(f, "HTTP {status}"),
             FailureKind::Body => f.write_str("body broke off"),
+            FailureKind::CutShort => f.write_str("page cut short before its </html>"),
             FailureKind::Decode => f.write_str("body did not decode"),
             FailureKind::BadRedirect => f.write_str("redirect without a usable Location"),
             FailureKind::BadUrl => f.write_str("URL without a host"),
@@ -233,12 +261,12 @@ impl FetchOutcome {
     }
 }
 
-/// Whether a failure recorded under the name `kind` may pass by the next run (a timeout,
-/// a refused connection, a 429 or 5xx, an unreadable robots.txt): such a page is fetched
-/// again on the next run whatever its age.
+/// Whether a failure recorded under the name `kind` may pass by the next run: every one
+/// but a page that is gone (404, 410). A server back up, a robots.txt that allows again, a
+/// redirect or a size that changed, a page no longer cut short: such a page is fetched again
+/// on the next run whatever its age. A gone page waits its re-check period.
 pub fn may_pass(kind: &str) -> bool {
-    kind == "robots-unreachable"
-        || FailureKind::from_name(kind).is_some_and(FailureKind::is_transient)
+    kind != "gone"
 }
 
 fn human_bytes(bytes: u64) -> String {

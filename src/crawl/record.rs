@@ -14,12 +14,12 @@ use jiff::Timestamp;
 use super::outcome::FetchOutcome;
 use super::scope::links_of;
 use super::seeds::Seed;
-use super::shared::Shared;
+use super::shared::{Pushed, Shared};
 use crate::clean;
 use crate::model::{Page, PageUrl};
 use crate::pipeline::{self, Arrival, Failure, Fetched, Processed};
 use crate::store::{
-    FrontierEntry, LinkKind, PageRecord, Queued, ReplacePolicy, RunRecord, StoreError,
+    CleanOutcome, FrontierEntry, LinkKind, PageRecord, Queued, ReplacePolicy, RunRecord, StoreError,
 };
 
 /// What a run found when it started.
@@ -31,11 +31,16 @@ pub struct StartCounts {
     pub seeds_queued: u64,
     /// Stored index pages queued for their every-run re-check.
     pub index_pages_queued: u64,
-    /// Stored cable pages queued because they are older than `--recheck-after`, or their
-    /// last fetch failed for a reason that may pass.
+    /// Stored cable pages queued because they are older than their re-check period, or
+    /// their last fetch failed, was rejected or gave a suspect cable (a new fetch may mend
+    /// those).
     pub cable_pages_queued: u64,
     /// Stored cable pages not due for a re-check: left alone.
     pub cable_pages_fresh: u64,
+    /// Cable pages recorded as gone (404, 410), not due for a re-check: left alone.
+    pub gone_pages_waiting: u64,
+    /// Entries dropped because their site's share of the frontier was full.
+    pub dropped_full: u64,
 }
 
 /// Begins the run in the store and fills the frontier for it.
@@ -51,6 +56,12 @@ pub(super) fn start(
         resumed: frontier.len(),
         ..StartCounts::default()
     };
+    let count = |pushed: Pushed, counter: &mut u64, dropped: &mut u64| match pushed {
+        Pushed::Queued => *counter += 1,
+        Pushed::AlreadyQueued => {}
+        Pushed::Full => *dropped += 1,
+    };
+    let mut dropped = 0;
     for seed in seeds {
         if seed.kind == LinkKind::Cable
             && let Some(record) = store.page(&seed.url)?
@@ -58,29 +69,34 @@ pub(super) fn start(
         {
             continue;
         }
-        if shared.push(&entry(seed.url.clone(), seed.kind, 0))? {
-            counts.seeds_queued += 1;
-        }
+        let pushed = shared.push(&seed.site, &entry(seed.url.clone(), seed.kind, 0))?;
+        count(pushed, &mut counts.seeds_queued, &mut dropped);
     }
     for record in store.pages(shared.config.site.as_deref()) {
         let record = record?;
-        let Some((_, kind)) = shared.scope(&record.url) else {
+        let Some((site, kind)) = shared.scope(&record.url) else {
             continue;
         };
+        let site = site.to_string();
         match kind {
             LinkKind::Follow => {
-                if shared.push(&entry(record.url, kind, 1))? {
-                    counts.index_pages_queued += 1;
+                let pushed = shared.push(&site, &entry(record.url, kind, 1))?;
+                count(pushed, &mut counts.index_pages_queued, &mut dropped);
+            }
+            LinkKind::Cable if shared.is_fresh(&record, now) => {
+                if matches!(record.outcome, CleanOutcome::Failed { .. }) {
+                    counts.gone_pages_waiting += 1;
+                } else {
+                    counts.cable_pages_fresh += 1;
                 }
             }
-            LinkKind::Cable if shared.is_fresh(&record, now) => counts.cable_pages_fresh += 1,
             LinkKind::Cable => {
-                if shared.push(&entry(record.url, kind, 1))? {
-                    counts.cable_pages_queued += 1;
-                }
+                let pushed = shared.push(&site, &entry(record.url, kind, 1))?;
+                count(pushed, &mut counts.cable_pages_queued, &mut dropped);
             }
         }
     }
+    counts.dropped_full = dropped;
     store.flush()?;
     Ok((run, counts))
 }
@@ -113,9 +129,8 @@ pub(super) fn look_up(
 
 /// Forgets `urls` in the frontier: each was dealt with this run.
 pub(super) fn forget(shared: &Shared, urls: &[PageUrl]) -> Result<(), StoreError> {
-    let frontier = shared.store.frontier();
     for url in urls {
-        frontier.remove(url)?;
+        shared.forget(url)?;
     }
     Ok(())
 }
@@ -155,6 +170,10 @@ impl Validators {
 /// What became of one job, for the summary.
 #[derive(Debug, Clone)]
 pub(super) struct Settled {
+    /// The page.
+    pub(super) url: PageUrl,
+    /// Links followed from a seed to reach it (0 for a seed).
+    pub(super) depth: u32,
     /// The host asked.
     pub(super) host: String,
     /// Cable page or index page.
@@ -172,10 +191,16 @@ pub(super) enum SettledAs {
     Fetched {
         /// Its size.
         bytes: u64,
-        /// Links queued from it.
-        queued: u64,
+        /// What became of its links.
+        links: Links,
         /// What storing it did.
         processed: Box<Processed>,
+    },
+    /// The page was not asked for: its host's robots.txt could not be read. It stays
+    /// queued for the next run.
+    HeldBack {
+        /// Why robots.txt could not be read (`dns`, `timeout`, `http-503`…).
+        why: String,
     },
     /// 304: the stored copy is current.
     NotModified,
@@ -188,6 +213,21 @@ pub(super) enum SettledAs {
     },
 }
 
+/// What became of a fetched page's links.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Links {
+    /// Links to pages in the crawl's scope.
+    pub(super) in_scope: u64,
+    /// Of those, links newly queued.
+    pub(super) queued: u64,
+    /// Links past the cap on links taken from one page.
+    pub(super) over_cap: u64,
+    /// Links dropped because their site's share of the frontier was full.
+    pub(super) frontier_full: u64,
+    /// Why the page gave no links at all, when it was not parsed.
+    pub(super) not_parsed: Option<&'static str>,
+}
+
 /// Records what `outcome` says of `job`'s page, queues its links, and takes the job out
 /// of the frontier, in that order.
 pub(super) fn settle(
@@ -195,12 +235,15 @@ pub(super) fn settle(
     job: &Job,
     outcome: FetchOutcome,
 ) -> Result<Settled, StoreError> {
-    let host = job.entry.url.host().to_string();
+    // Failures are the host's that was asked: a mapped host's, not the real site's.
+    let host = shared.rules.fetch_url(&job.entry.url).host().to_string();
     let conditional = job
         .copy
         .as_ref()
         .is_some_and(|c| c.etag.is_some() || c.last_modified.is_some());
     let settled = |result| Settled {
+        url: job.entry.url.clone(),
+        depth: job.entry.depth,
         host: host.clone(),
         kind: job.entry.kind,
         conditional,
@@ -226,14 +269,12 @@ pub(super) fn settle(
             // The host is off limits for this run only: nothing is recorded and the entry
             // stays queued for the next run.
             tracing::info!(url = %job.entry.url, %kind, "robots.txt unreachable; left queued");
-            return Ok(settled(SettledAs::Failed {
-                kind: "robots-unreachable".to_string(),
-                robots_denied: false,
-            }));
+            shared.hold(&job.entry.url);
+            return Ok(settled(SettledAs::HeldBack { why: kind.name() }));
         }
         other => settle_failure(shared, job, &other)?,
     };
-    shared.store.frontier().remove(&job.entry.url)?;
+    shared.forget(&job.entry.url)?;
     Ok(settled(result))
 }
 
@@ -246,10 +287,14 @@ const KEEP: pipeline::Options = pipeline::Options {
 fn settle_page(
     shared: &Shared,
     job: &Job,
-    page: Page,
+    mut page: Page,
     etag: Option<String>,
     last_modified: Option<String>,
 ) -> Result<SettledAs, StoreError> {
+    // The page came from where it was fetched (a mapped host, perhaps, after redirects); it
+    // is stored as the site's own, and its links resolve against where it came from.
+    let fetched_from = page.url.clone();
+    page.url = shared.rules.site_url(&fetched_from);
     if page.url != job.entry.url {
         // A redirect: its target counts as fetched this run too.
         shared.mark_done(&page.url);
@@ -270,13 +315,22 @@ fn settle_page(
     };
     // Links go into the frontier before the page's record is written, so a crash leaves
     // none of them behind.
-    let queued = match &document {
-        Some(document) => queue_links(
-            shared,
-            links_of(&page.url, document),
-            job.entry.depth.saturating_add(1),
-        )?,
-        None => 0,
+    let links = match &document {
+        Some(document) => {
+            let links = links_of(&fetched_from, document)
+                .iter()
+                .map(|link| shared.rules.site_url(link))
+                .collect();
+            queue_links(shared, links, job.entry.depth.saturating_add(1))?
+        }
+        None => Links {
+            not_parsed: Some(if is_html(page.content_type.as_deref()) {
+                "the page could not be parsed (nested deeper than any real page)"
+            } else {
+                "the page is not HTML"
+            }),
+            ..Links::default()
+        },
     };
     let arrival = Arrival::Fetched(Fetched {
         page,
@@ -286,22 +340,29 @@ fn settle_page(
         document: document.as_ref(),
     });
     let processed = pipeline::process(&shared.store, rule, arrival, &KEEP)?;
+    tracing::info!(url = %job.entry.url, bytes, links = links.queued, "fetched");
     Ok(SettledAs::Fetched {
         bytes,
-        queued,
+        links,
         processed: Box::new(processed),
     })
 }
 
-/// Queues the in-scope `links` of a page that this run has not fetched and that are not
-/// fresh cable pages; returns how many were new to the frontier.
-fn queue_links(shared: &Shared, links: Vec<PageUrl>, depth: u32) -> Result<u64, StoreError> {
+/// Queues the in-scope `links` of a page, up to the cap on links from one page, that this
+/// run has not fetched and that are not fresh cable pages.
+fn queue_links(shared: &Shared, links: Vec<PageUrl>, depth: u32) -> Result<Links, StoreError> {
     let now = Timestamp::now();
-    let mut queued = 0;
+    let cap = shared.config.max_links_per_page as u64;
+    let mut counted = Links::default();
     for url in links {
-        let Some((_, kind)) = shared.scope(&url) else {
+        let Some((site, kind)) = shared.scope(&url) else {
             continue;
         };
+        counted.in_scope += 1;
+        if counted.in_scope > cap {
+            counted.over_cap += 1;
+            continue;
+        }
         if shared.is_done(&url) {
             continue;
         }
@@ -311,11 +372,21 @@ fn queue_links(shared: &Shared, links: Vec<PageUrl>, depth: u32) -> Result<u64, 
         {
             continue;
         }
-        if shared.push(&entry(url, kind, depth))? {
-            queued += 1;
+        let site = site.to_string();
+        match shared.push(&site, &entry(url, kind, depth))? {
+            Pushed::Queued => counted.queued += 1,
+            Pushed::AlreadyQueued => {}
+            Pushed::Full => counted.frontier_full += 1,
         }
     }
-    Ok(queued)
+    if counted.over_cap > 0 {
+        tracing::warn!(
+            links = counted.in_scope,
+            cap,
+            "a page has more links than the cap; the rest were dropped"
+        );
+    }
+    Ok(counted)
 }
 
 /// Whether a Content-Type may hold links: HTML, or not said.

@@ -91,7 +91,8 @@ impl Crawler {
         let started = Instant::now();
         self.progress.start();
         // "Fetched this run" starts afresh with every run.
-        self.shared.clear_done();
+        let shared = Arc::clone(&self.shared);
+        blocking(move || shared.start_run()).await?;
         let shared = Arc::clone(&self.shared);
         let seeds = seeds.to_vec();
         let (run, start) = blocking(move || record::start(&shared, &seeds)).await?;

@@ -159,6 +159,8 @@ fn check(
     let parsed = Url::parse(text).map_err(|e| bad(e.to_string()))?;
     let url = PageUrl::new(parsed)
         .map_err(|_| bad("only http and https URLs with a host can be crawled".to_string()))?;
+    // A seed on a mirror stands for the site's own page.
+    let url = rules.site_url(&url);
     let Some((seed_site, kind)) = in_scope(rules, &url) else {
         return Err(match rules.rule_for_url(&url) {
             None => SeedError::UnknownHost {

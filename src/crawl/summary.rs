@@ -24,6 +24,18 @@ pub enum Ended {
     Interrupted,
 }
 
+/// A seed or index page that gave the crawl nothing to follow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Barren {
+    /// The page.
+    pub url: String,
+    /// Why it gave nothing.
+    pub reason: String,
+}
+
+/// How many barren pages a summary names (it counts them all in `errors` or not at all).
+const MAX_BARREN: usize = 20;
+
 /// The summary of one crawl run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -35,7 +47,8 @@ pub struct Summary {
     pub seconds: f64,
     /// What the run started from.
     pub start: StartCounts,
-    /// Pages asked for (each once, redirects and retries included in one).
+    /// Pages asked for (each once, redirects and retries included in one). Pages not asked
+    /// for are not counted (see `held_back`).
     pub requests: u64,
     /// Requests that carried the stored copy's validators (If-None-Match /
     /// If-Modified-Since).
@@ -52,6 +65,12 @@ pub struct Summary {
     pub skipped: u64,
     /// Pages robots.txt forbade.
     pub robots_denied: u64,
+    /// Pages not asked for, because their host's robots.txt could not be read: they stay
+    /// queued for the next run.
+    pub held_back: u64,
+    /// Hosts whose robots.txt could not be read, and why (`dns`, `refused`, `timeout`,
+    /// `http-503`…).
+    pub hosts_unreachable: BTreeMap<String, String>,
     /// Requests that brought no page, for any reason but robots.txt.
     pub errors: u64,
     /// Those, by kind (`gone`, `timeout`, `http-500`, `too-large`, `redirect-loop`, …).
@@ -71,6 +90,12 @@ pub struct Summary {
     pub suspect_cables: u64,
     /// Links queued from fetched pages.
     pub links_queued: u64,
+    /// Links dropped: past the cap on links taken from one page, or because their site's
+    /// share of the frontier was full.
+    pub links_dropped: u64,
+    /// Seeds and index pages that gave no link in the crawl's scope, with why (the first
+    /// few): a seed to change, a follow pattern to add, or a site to ingest instead.
+    pub barren: Vec<Barren>,
     /// Body bytes received (decoded).
     pub bytes: u64,
     /// Requests per second over the run.
@@ -99,6 +124,8 @@ impl Summary {
             not_modified: 0,
             skipped: start.cable_pages_fresh,
             robots_denied: 0,
+            held_back: 0,
+            hosts_unreachable: BTreeMap::new(),
             errors: 0,
             errors_by_kind: BTreeMap::new(),
             errors_by_host: BTreeMap::new(),
@@ -108,6 +135,8 @@ impl Summary {
             rejected_pages: 0,
             suspect_cables: 0,
             links_queued: 0,
+            links_dropped: start.dropped_full,
+            barren: Vec::new(),
             bytes: 0,
             pages_per_second: 0.0,
             abandoned: 0,
@@ -125,29 +154,56 @@ impl Summary {
         }
     }
 
-    /// Whether requests were made and not one brought a page or a 304.
+    /// Whether pages were wanted (asked for, or held back for want of robots.txt) and not
+    /// one brought a page or a 304.
     pub fn nothing_fetched(&self) -> bool {
-        self.requests > 0 && self.fetched + self.not_modified == 0
+        self.requests + self.held_back > 0 && self.fetched + self.not_modified == 0
+    }
+
+    /// Names a seed or index page that gave nothing to follow.
+    fn barren(&mut self, settled: &Settled, reason: String) {
+        if self.barren.len() < MAX_BARREN {
+            self.barren.push(Barren {
+                url: settled.url.to_string(),
+                reason,
+            });
+        }
     }
 
     pub(super) fn add(&mut self, settled: &Settled) {
+        if let SettledAs::HeldBack { why } = &settled.result {
+            self.held_back += 1;
+            self.hosts_unreachable
+                .entry(settled.host.clone())
+                .or_insert_with(|| why.clone());
+            return;
+        }
         self.requests += 1;
         if settled.conditional {
             self.conditional += 1;
         }
+        let follows = settled.kind == LinkKind::Follow || settled.depth == 0;
         match &settled.result {
             SettledAs::Fetched {
                 bytes,
-                queued,
+                links,
                 processed,
             } => {
+                if follows && links.in_scope == 0 && settled.kind == LinkKind::Follow {
+                    let reason = links.not_parsed.map_or_else(
+                        || "no link on it is a page of the crawl's sites (a seed to change, or a [urls] follow pattern to add; `cablestrip ingest` takes a saved mirror)".to_string(),
+                        str::to_string,
+                    );
+                    self.barren(settled, reason);
+                }
+                self.links_dropped += links.over_cap + links.frontier_full;
                 self.fetched += 1;
                 match settled.kind {
                     LinkKind::Cable => self.fetched_cable_pages += 1,
                     LinkKind::Follow => self.fetched_index_pages += 1,
                 }
                 self.bytes += bytes;
-                self.links_queued += queued;
+                self.links_queued += links.queued;
                 self.tally.add(processed);
                 let tally = &self.tally;
                 self.new_cables = tally.new;
@@ -160,8 +216,17 @@ impl Summary {
             SettledAs::Failed {
                 robots_denied: true,
                 ..
-            } => self.robots_denied += 1,
+            } => {
+                if settled.depth == 0 {
+                    self.barren(settled, "robots.txt forbids the seed".to_string());
+                }
+                self.robots_denied += 1;
+            }
+            SettledAs::HeldBack { .. } => {}
             SettledAs::Failed { kind, .. } => {
+                if settled.depth == 0 {
+                    self.barren(settled, format!("the seed's fetch failed ({kind})"));
+                }
                 self.errors += 1;
                 *self.errors_by_kind.entry(kind.clone()).or_default() += 1;
                 *self

@@ -60,6 +60,8 @@ pub enum SuspectKind {
     Unplaced,
     /// The page's ID is malformed and the cable's text gives none to correct it.
     MalformedId,
+    /// The page ends before its `</html>`: it was cut short, and the cable may be too.
+    CutShort,
     /// A kind this version of cablestrip does not know (written by a newer one).
     #[serde(other)]
     Other,
@@ -77,6 +79,7 @@ impl SuspectKind {
             SuspectKind::ReplacementCharacters => "replacement-characters",
             SuspectKind::Unplaced => "unplaced",
             SuspectKind::MalformedId => "malformed-id",
+            SuspectKind::CutShort => "cut-short",
             SuspectKind::Other => "other",
         }
     }

@@ -11,6 +11,17 @@ use crate::model::{HostKey, PageUrl};
 pub struct RuleSet {
     rules: Vec<Rule>,
     by_host: HashMap<HostKey, usize>,
+    /// The host that serves a site's pages this run, by the site's index.
+    mirrors: HashMap<usize, Mirror>,
+}
+
+/// A host mapped onto a site: a mirror, or a local copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Mirror {
+    /// `http` or `https`.
+    scheme: String,
+    /// Its host.
+    host: HostKey,
 }
 
 impl RuleSet {
@@ -38,7 +49,11 @@ impl RuleSet {
                 by_host.insert(host.clone(), index);
             }
         }
-        Ok(RuleSet { rules, by_host })
+        Ok(RuleSet {
+            rules,
+            by_host,
+            mirrors: HashMap::new(),
+        })
     }
 
     /// Loads every `*.toml` in `dir`.
@@ -91,9 +106,24 @@ impl RuleSet {
         RuleSet::from_rules(rules)
     }
 
-    /// Makes pages from `host` (`HOST[:PORT]`) count as `site`'s: a mirror, or a local copy.
+    /// Makes `host` (`HOST[:PORT]`, or `https://HOST[:PORT]` for a mirror that speaks
+    /// TLS; plain `http` otherwise) serve `site`'s pages: a mirror, or a local copy. Its
+    /// pages are the site's pages (see [`RuleSet::site_url`]), and the site's pages are
+    /// fetched from it (see [`RuleSet::fetch_url`]).
     pub fn map_host(&mut self, host: &str, site: &str) -> Result<(), RuleError> {
-        let key = HostKey::parse(host).ok_or_else(|| RuleError::BadHostMap {
+        let (scheme, bare) = match host.split_once("://") {
+            Some((scheme, bare)) if scheme.eq_ignore_ascii_case("https") => ("https", bare),
+            Some((scheme, bare)) if scheme.eq_ignore_ascii_case("http") => ("http", bare),
+            Some(_) => {
+                return Err(RuleError::BadHostMap {
+                    value: format!("{host}={site}"),
+                    problem: "a mirror is reached over http or https".to_string(),
+                });
+            }
+            None => ("http", host),
+        };
+        let bare = bare.trim_end_matches('/');
+        let key = HostKey::parse(bare).ok_or_else(|| RuleError::BadHostMap {
             value: format!("{host}={site}"),
             problem: format!("`{host}` is not a host"),
         })?;
@@ -108,8 +138,83 @@ impl RuleSet {
                     self.site_names().join(", ")
                 ),
             })?;
-        self.by_host.insert(key, index);
+        if let Some(earlier) = self.mirrors.get(&index) {
+            if earlier.host != key {
+                return Err(RuleError::BadHostMap {
+                    value: format!("{host}={site}"),
+                    problem: format!(
+                        "`{site}` is already fetched from `{}`; a site is crawled from one \
+                         mirror at a time, so give one --host-map per site",
+                        earlier.host
+                    ),
+                });
+            }
+        }
+        self.by_host.insert(key.clone(), index);
+        self.mirrors.insert(
+            index,
+            Mirror {
+                scheme: scheme.to_string(),
+                host: key,
+            },
+        );
         Ok(())
+    }
+
+    /// Whether any host is mapped onto a site.
+    pub fn has_mirrors(&self) -> bool {
+        !self.mirrors.is_empty()
+    }
+
+    /// Whether `site` is served by a mapped host.
+    pub fn is_mirrored(&self, site: &str) -> bool {
+        self.rules
+            .iter()
+            .position(|rule| rule.name == site)
+            .is_some_and(|index| self.mirrors.contains_key(&index))
+    }
+
+    /// The site's own URL for `url`: a page of a mapped host stands for the page of the
+    /// same path on the site (`https://` and the rule's first host), where it is stored,
+    /// so that one page has one record whatever mirror or port brought it. Other URLs are
+    /// their own.
+    pub fn site_url(&self, url: &PageUrl) -> PageUrl {
+        let host = url.host();
+        let Some(&index) = self.by_host.get(&host) else {
+            return url.clone();
+        };
+        let rule = &self.rules[index];
+        if self
+            .mirrors
+            .get(&index)
+            .is_none_or(|mirror| mirror.host != host)
+        {
+            return url.clone();
+        }
+        PageUrl::parse(&format!(
+            "https://{}{}",
+            rule.primary_host(),
+            url.path_and_query()
+        ))
+        .unwrap_or_else(|_| url.clone())
+    }
+
+    /// Where to fetch the site's page `url` from this run: the mapped host of its site, when
+    /// it has one, else the URL itself.
+    pub fn fetch_url(&self, url: &PageUrl) -> PageUrl {
+        let Some(&index) = self.by_host.get(&url.host()) else {
+            return url.clone();
+        };
+        match self.mirrors.get(&index) {
+            Some(mirror) if mirror.host != url.host() => PageUrl::parse(&format!(
+                "{}://{}{}",
+                mirror.scheme,
+                mirror.host,
+                url.path_and_query()
+            ))
+            .unwrap_or_else(|_| url.clone()),
+            _ => url.clone(),
+        }
     }
 
     /// The rule that cleans pages of `url`'s host, if any.

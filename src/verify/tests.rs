@@ -54,3 +54,12 @@ fn with_three_copies_only_text_no_other_copy_has_counts() {
     assert_eq!(report.sites["c.org"].edge_runs, 1);
     assert_eq!(report.sites["a.org"].cables_with_own_text, 0);
 }
+
+#[test]
+fn two_copies_from_one_site_are_not_a_cross_check() {
+    let mut report = VerifyReport::default();
+    let mut second = copy("a.org", TEXT);
+    second.url = crate::model::PageUrl::parse("http://127.0.0.1:8000/09VALLETTA123").expect("url");
+    report.add(&[copy("a.org", TEXT), second]);
+    assert_eq!(report.cables_compared, 0);
+}

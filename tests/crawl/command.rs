@@ -359,7 +359,7 @@ async fn after_a_sigkill_the_next_run_resumes_and_refetches_nothing_stored() {
     let summary: serde_json::Value = serde_json::from_slice(&resumed.stdout).expect("json");
     assert_eq!(summary["start"]["resumed"], queued);
     for request in &server.requests()[before..] {
-        let url = server.url(&request.target).to_string();
+        let url = server.site_url(&request.target).to_string();
         assert!(
             !stored.contains(&url),
             "{url} was stored before the kill and fetched again"
@@ -394,7 +394,7 @@ async fn ctrl_c_stops_cleanly_and_a_second_ctrl_c_quits_at_once() {
         .requests()
         .iter()
         .filter(|r| r.target.starts_with("/cable/"))
-        .map(|r| server.url(&r.target).to_string())
+        .map(|r| server.site_url(&r.target).to_string())
         .collect();
     assert!(asked.len() < 30);
     let mut stored = stored_cable_urls(&work.db());
@@ -443,7 +443,7 @@ async fn ctrl_c_stops_cleanly_and_a_second_ctrl_c_quits_at_once() {
     let store = Store::open(copy.path()).expect("the store opens");
     let frontier = store.frontier();
     for id in cable_ids(3) {
-        let url = slow.url(&cable_path(&id));
+        let url = slow.site_url(&cable_path(&id));
         assert!(frontier.contains(&url).expect("read"), "{url} is queued");
     }
 }

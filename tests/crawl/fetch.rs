@@ -237,7 +237,7 @@ async fn a_slow_response_times_out_and_is_retried_up_to_the_limit() {
 }
 
 #[tokio::test]
-async fn a_refused_connection_is_a_connect_failure() {
+async fn a_refused_connection_is_named_as_refused() {
     // Bind a port, then free it: nothing listens there any more.
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -253,7 +253,7 @@ async fn a_refused_connection_is_a_connect_failure() {
     assert_eq!(
         site.fetch(FetchRequest::new(url)).await,
         FetchOutcome::Failed {
-            kind: FailureKind::Connect,
+            kind: FailureKind::Refused,
             attempts: 2
         }
     );

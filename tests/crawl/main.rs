@@ -4,7 +4,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod bench;
 mod command;
 mod fetch;
+mod heal;
 mod politeness;
 mod run;

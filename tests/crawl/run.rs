@@ -5,132 +5,17 @@
 //! of requests and in the store.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::bench::{Bench, failure_kind, quick, stored_cables};
 use crate::support::site::{
     FixtureSite, cable_ids, cable_page, cable_path, cable_text, index_page,
 };
-use crate::support::{Reply, TestServer, rules_for};
-use cablestrip::crawl::{
-    CrawlConfig, Crawler, Ended, FetchConfig, PolitenessConfig, Summary, seeds,
-};
-use cablestrip::model::PageUrl;
+use crate::support::{Reply, TestServer};
+use cablestrip::crawl::{CrawlConfig, Crawler, Ended, seeds};
 use cablestrip::rules::RuleSet;
 use cablestrip::store::{CleanOutcome, Store};
-
-/// No rate limit, short timeouts and backoffs: the fault tests stay fast.
-fn quick() -> CrawlConfig {
-    CrawlConfig {
-        fetch: FetchConfig {
-            connect_timeout: Duration::from_secs(2),
-            read_timeout: Duration::from_secs(2),
-            request_timeout: Duration::from_secs(5),
-            max_attempts: 3,
-            politeness: PolitenessConfig {
-                rate: Some(0.0),
-                concurrency: Some(2),
-                backoff_base: Duration::from_millis(40),
-                backoff_max: Duration::from_millis(200),
-                max_retry_after: Duration::from_secs(3),
-            },
-            ..FetchConfig::default()
-        },
-        ..CrawlConfig::default()
-    }
-}
-
-/// A fixture site on a local server and a store to crawl it into.
-struct Bench {
-    server: TestServer,
-    site: FixtureSite,
-    rules: Arc<RuleSet>,
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
-impl Bench {
-    async fn start(site: FixtureSite) -> Bench {
-        let server = TestServer::start().await;
-        site.serve(&server);
-        let rules = rules_for(&server);
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("db");
-        Bench {
-            server,
-            site,
-            rules,
-            _dir: dir,
-            db,
-        }
-    }
-
-    /// Crawls from the site's front page.
-    async fn crawl(&self, config: CrawlConfig) -> Summary {
-        self.crawl_from(config, &["/"]).await
-    }
-
-    async fn crawl_from(&self, config: CrawlConfig, paths: &[&str]) -> Summary {
-        let crawler = self.crawler(config);
-        crawler
-            .run(&self.seeds(paths))
-            .await
-            .expect("the crawl runs")
-    }
-
-    fn crawler(&self, config: CrawlConfig) -> Crawler {
-        let store = crate::support::open_store(&self.db);
-        Crawler::new(store, Arc::clone(&self.rules), config).expect("valid settings")
-    }
-
-    fn seeds(&self, paths: &[&str]) -> Vec<cablestrip::crawl::Seed> {
-        let urls: Vec<String> = paths
-            .iter()
-            .map(|p| self.server.url(p).to_string())
-            .collect();
-        seeds::resolve(
-            &urls,
-            seeds::GIVEN,
-            std::path::Path::new("no-seed-dir"),
-            &self.rules,
-            None,
-        )
-        .expect("the seeds are in scope")
-    }
-
-    /// Opens the store (after a crawl has let go of it) to look inside.
-    fn store(&self) -> Store {
-        crate::support::open_store(&self.db)
-    }
-
-    /// Requests the server saw for `path` (query included) since `from`.
-    fn hits(&self, path: &str) -> usize {
-        self.server.requests_to(path).len()
-    }
-
-    fn cable_requests(&self, from: usize) -> Vec<String> {
-        self.server.requests()[from..]
-            .iter()
-            .filter(|r| r.target.starts_with("/cable/"))
-            .map(|r| r.target.clone())
-            .collect()
-    }
-}
-
-fn stored_cables(store: &Store) -> Vec<String> {
-    store
-        .cables(None)
-        .map(|c| c.expect("cable reads").id.to_string())
-        .collect()
-}
-
-fn failure_kind(store: &Store, url: &PageUrl) -> Option<String> {
-    match store.page(url).expect("page reads")?.outcome {
-        CleanOutcome::Failed { kind, .. } => Some(kind),
-        _ => None,
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn discovery_through_index_pages_stores_every_cable_once() {
@@ -156,7 +41,7 @@ async fn discovery_through_index_pages_stores_every_cable_once() {
     assert_eq!((summary.errors, summary.queued), (0, 0));
     let store = bench.store();
     let cable = store
-        .cable(&bench.server.url("/cable/10TEST3.html"))
+        .cable(&bench.server.site_url("/cable/10TEST3.html"))
         .expect("read")
         .expect("stored");
     assert!(
@@ -220,7 +105,7 @@ async fn robots_txt_is_read_once_obeyed_and_denials_are_recorded() {
     assert_eq!(summary.errors, 0, "a denial is policy, not an error");
     let store = bench.store();
     assert_eq!(
-        failure_kind(&store, &bench.server.url("/cable/10TEST2.html")).as_deref(),
+        failure_kind(&store, &bench.server.site_url("/cable/10TEST2.html")).as_deref(),
         Some("robots-denied")
     );
     // 10TEST5 and 10TEST6 are listed only on the denied list, but each cable links to the
@@ -325,7 +210,7 @@ async fn a_slow_response_times_out_is_recorded_and_retried_next_run() {
         Some(&1)
     );
     assert_eq!(bench.hits("/cable/10TEST2.html"), 2, "retried once");
-    let url = bench.server.url("/cable/10TEST2.html");
+    let url = bench.server.site_url("/cable/10TEST2.html");
     assert_eq!(
         failure_kind(&bench.store(), &url).as_deref(),
         Some("timeout")
@@ -368,11 +253,11 @@ async fn redirect_loops_and_redirects_out_of_scope_are_recorded_not_followed() {
     let summary = bench.crawl(quick()).await;
     let store = bench.store();
     assert_eq!(
-        failure_kind(&store, &bench.server.url("/cable/10TEST1.html")).as_deref(),
+        failure_kind(&store, &bench.server.site_url("/cable/10TEST1.html")).as_deref(),
         Some("redirect-loop")
     );
     assert_eq!(
-        failure_kind(&store, &bench.server.url("/cable/10TEST2.html")).as_deref(),
+        failure_kind(&store, &bench.server.site_url("/cable/10TEST2.html")).as_deref(),
         Some("redirect-out-of-scope")
     );
     assert_eq!(bench.hits("/cable/10TEST1.html"), 1);
@@ -420,7 +305,7 @@ async fn an_oversized_body_and_a_missing_page_are_recorded_with_their_reason() {
     let summary = bench.crawl(config).await;
     let store = bench.store();
     let record = store
-        .page(&bench.server.url("/cable/10TEST1.html"))
+        .page(&bench.server.site_url("/cable/10TEST1.html"))
         .expect("read")
         .expect("recorded");
     match &record.outcome {
@@ -432,12 +317,12 @@ async fn an_oversized_body_and_a_missing_page_are_recorded_with_their_reason() {
     }
     assert_eq!(record.body, None);
     let gone = store
-        .page(&bench.server.url("/cable/10GONE1.html"))
+        .page(&bench.server.site_url("/cable/10GONE1.html"))
         .expect("read")
         .expect("recorded");
     assert_eq!(gone.status, 404);
     assert_eq!(
-        failure_kind(&store, &bench.server.url("/cable/10GONE2.html")).as_deref(),
+        failure_kind(&store, &bench.server.site_url("/cable/10GONE2.html")).as_deref(),
         Some("gone")
     );
     assert_eq!(summary.errors_by_kind.get("gone"), Some(&2), "{summary:?}");
@@ -468,7 +353,7 @@ async fn gzip_and_a_wrong_charset_header_still_give_the_right_text() {
     assert_eq!(summary.errors, 0, "{summary:?}");
     let store = bench.store();
     let gz = store
-        .cable(&bench.server.url("/cable/10TEST1.html"))
+        .cable(&bench.server.site_url("/cable/10TEST1.html"))
         .expect("read")
         .expect("the gzip page gave its cable");
     assert!(gz.body.contains("cable 10TEST1"), "{}", gz.body);
@@ -478,7 +363,7 @@ async fn gzip_and_a_wrong_charset_header_still_give_the_right_text() {
         "links read from a gzip body"
     );
     let latin = store
-        .cable(&bench.server.url("/cable/10TEST2.html"))
+        .cable(&bench.server.site_url("/cable/10TEST2.html"))
         .expect("read")
         .expect("stored");
     assert!(
@@ -691,17 +576,22 @@ async fn a_slow_host_does_not_hold_up_another() {
         b.put(&cable_path(id), &cable_page(id, &[]));
     }
     b.serve(&fast);
-    let mut rules = RuleSet::from_rules(vec![
+    // Two sites, each served by its own host: a site is fetched from one mirror.
+    let compile = |name: &'static str, origin: &'static str| {
         cablestrip::rules::Rule::compile(
-            cablestrip::rules::RuleOrigin::Builtin("test.site.toml"),
-            "test.site",
-            crate::support::TEST_RULE,
+            cablestrip::rules::RuleOrigin::Builtin(origin),
+            name,
+            &crate::support::TEST_RULE.replace("test.site", name),
         )
-        .expect("the test rule compiles"),
+        .expect("the test rule compiles")
+    };
+    let mut rules = RuleSet::from_rules(vec![
+        compile("test.site", "test.site.toml"),
+        compile("other.site", "other.site.toml"),
     ])
     .expect("set");
     rules.map_host(&slow.host(), "test.site").expect("map");
-    rules.map_host(&fast.host(), "test.site").expect("map");
+    rules.map_host(&fast.host(), "other.site").expect("map");
     let rules = Arc::new(rules);
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(&dir.path().join("db")).expect("open");

@@ -46,6 +46,11 @@ body = { select = "pre" }
 
 /// A rule set with [`TEST_RULE`], whose site `server` serves.
 pub fn rules_for(server: &TestServer) -> Arc<RuleSet> {
+    rules_for_host(&server.host())
+}
+
+/// A rule set with [`TEST_RULE`], whose site is served by `host` (`HOST:PORT`).
+pub fn rules_for_host(host: &str) -> Arc<RuleSet> {
     let rule = Rule::compile(
         RuleOrigin::Builtin("test.site.toml"),
         "test.site",
@@ -54,8 +59,8 @@ pub fn rules_for(server: &TestServer) -> Arc<RuleSet> {
     .expect("the test rule compiles");
     let mut rules = RuleSet::from_rules(vec![rule]).expect("one rule makes a set");
     rules
-        .map_host(&server.host(), "test.site")
-        .expect("the server's host maps to the test site");
+        .map_host(host, "test.site")
+        .expect("the host maps to the test site");
     Arc::new(rules)
 }
 
@@ -69,6 +74,9 @@ pub struct Reply {
     pub delay: Duration,
     /// Send the body with chunked transfer encoding, without Content-Length.
     pub chunked: bool,
+    /// Send only this many bytes of the body (its whole length declared), then close the
+    /// connection: a transfer cut short.
+    pub cut_after: Option<usize>,
 }
 
 impl Reply {
@@ -80,6 +88,7 @@ impl Reply {
             body: Vec::new(),
             delay: Duration::ZERO,
             chunked: false,
+            cut_after: None,
         }
     }
 
@@ -119,6 +128,13 @@ impl Reply {
 
     pub fn chunked(mut self) -> Reply {
         self.chunked = true;
+        self
+    }
+
+    /// Declares the whole body but sends only its first `bytes`, then closes the
+    /// connection (a lying Content-Length, or a chunked body without its last chunk).
+    pub fn cut_short(mut self, bytes: usize) -> Reply {
+        self.cut_after = Some(bytes);
         self
     }
 
@@ -293,6 +309,12 @@ impl TestServer {
     }
 
     /// The absolute URL of `path` on this server.
+    /// The test site's own URL of `path`: where a page the server serves as the test site
+    /// is stored.
+    pub fn site_url(&self, path: &str) -> PageUrl {
+        PageUrl::parse(&format!("https://test.site{path}")).expect("a site URL parses")
+    }
+
     pub fn url(&self, path: &str) -> PageUrl {
         PageUrl::parse(&format!("http://{}{path}", self.addr)).expect("server URL parses")
     }
@@ -398,6 +420,18 @@ async fn write_reply(
         head.push_str(&format!("Content-Length: {}\r\n\r\n", reply.body.len()));
     }
     write.write_all(head.as_bytes()).await?;
+    if let Some(cut) = reply.cut_after.filter(|_| !no_body) {
+        let sent = &reply.body[..cut.min(reply.body.len())];
+        if reply.chunked {
+            write
+                .write_all(format!("{:x}\r\n", reply.body.len()).as_bytes())
+                .await?;
+        }
+        write.write_all(sent).await?;
+        write.flush().await?;
+        // Closing the connection here ends the transfer early.
+        return Err(std::io::Error::other("cut short on purpose"));
+    }
     if !no_body {
         if reply.chunked {
             for chunk in reply.body.chunks(16 * 1024) {

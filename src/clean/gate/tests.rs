@@ -36,6 +36,7 @@ fn each_sign_of_chrome_is_named() {
         headline: Some("Cablegate: A Test Of The Gate"),
         unplaced: &unplaced,
         malformed_id: Some("08SCTION02OF02X1"),
+        cut_short: true,
     };
     let reasons = judge(&cable, rule, &evidence);
     assert_eq!(
@@ -48,6 +49,7 @@ fn each_sign_of_chrome_is_named() {
             SuspectKind::Headline,
             SuspectKind::ReplacementCharacters,
             SuspectKind::Unplaced,
+            SuspectKind::CutShort,
             SuspectKind::MalformedId,
         ],
         "{reasons:?}"

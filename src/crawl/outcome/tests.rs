@@ -25,6 +25,10 @@ fn failures_are_recorded_with_a_stable_name_and_the_cap() {
 fn every_failure_name_reads_back_and_says_whether_it_may_pass() {
     for kind in [
         FailureKind::Timeout,
+        FailureKind::Dns,
+        FailureKind::Refused,
+        FailureKind::Tls,
+        FailureKind::CutShort,
         FailureKind::Connect,
         FailureKind::Status(503),
         FailureKind::Body,
@@ -42,12 +46,16 @@ fn every_failure_name_reads_back_and_says_whether_it_may_pass() {
         ("timeout", true),
         ("connect", true),
         ("body", true),
+        ("dns", true),
+        ("refused", true),
+        ("cut-short", true),
         ("robots-unreachable", true),
         ("gone", false),
-        ("http-403", false),
-        ("too-large", false),
-        ("robots-denied", false),
-        ("decode", false),
+        ("http-403", true),
+        ("too-large", true),
+        ("robots-denied", true),
+        ("redirect-loop", true),
+        ("decode", true),
     ] {
         assert_eq!(may_pass(kind), passes, "{kind}");
     }

@@ -41,9 +41,10 @@ fn seeds_are_canonical_scoped_and_filtered_by_site() {
     assert_eq!(
         urls,
         [
-            "http://127.0.0.1:8080/index.html",
+            "https://cablegate.wikileaks.org/index.html",
             "https://www.scoop.co.nz/stories/WL1108/"
-        ]
+        ],
+        "a seed on a mapped host stands for the site's own page"
     );
     assert_eq!(all[0].site, "cablegate.wikileaks.org");
     assert_eq!(all[0].kind, LinkKind::Follow);

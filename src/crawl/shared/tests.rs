@@ -19,14 +19,17 @@ fn record(outcome: CleanOutcome, fetched_at: Timestamp) -> PageRecord {
 }
 
 #[test]
-fn freshness_follows_recheck_after_and_transient_failures_are_never_fresh() {
+fn freshness_follows_recheck_after_and_what_may_pass_is_never_fresh() {
     let now = Timestamp::now();
     let day = Duration::from_secs(86_400);
     let yesterday = now - SignedDuration::from_hours(24);
     let kept = record(CleanOutcome::NotCleaned, yesterday);
-    assert!(is_fresh(&kept, 2 * day, now));
-    assert!(!is_fresh(&kept, day / 2, now));
-    assert!(!is_fresh(&kept, Duration::ZERO, now), "0 re-checks always");
+    assert!(is_fresh(&kept, 2 * day, false, now));
+    assert!(!is_fresh(&kept, day / 2, false, now));
+    assert!(
+        !is_fresh(&kept, Duration::ZERO, false, now),
+        "0 re-checks always"
+    );
     for (kind, fresh) in [
         ("http-503", false),
         ("http-500", false),
@@ -35,9 +38,10 @@ fn freshness_follows_recheck_after_and_transient_failures_are_never_fresh() {
         ("connect", false),
         ("robots-unreachable", false),
         ("gone", true),
-        ("http-403", true),
-        ("too-large", true),
-        ("robots-denied", true),
+        ("http-403", false),
+        ("too-large", false),
+        ("robots-denied", false),
+        ("redirect-out-of-scope", false),
     ] {
         let failed = record(
             CleanOutcome::Failed {
@@ -46,6 +50,22 @@ fn freshness_follows_recheck_after_and_transient_failures_are_never_fresh() {
             },
             yesterday,
         );
-        assert_eq!(is_fresh(&failed, 2 * day, now), fresh, "{kind}");
+        assert_eq!(is_fresh(&failed, 2 * day, false, now), fresh, "{kind}");
+        assert!(
+            !is_fresh(&failed, 2 * day, true, now),
+            "--retry-failed: {kind}"
+        );
     }
+    let rejected = record(
+        CleanOutcome::Rejected {
+            kind: "not-a-cable".to_string(),
+            message: String::new(),
+            rules_version: "r".to_string(),
+        },
+        yesterday,
+    );
+    assert!(
+        !is_fresh(&rejected, 2 * day, false, now),
+        "a reject is fetched again"
+    );
 }

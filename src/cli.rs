@@ -102,8 +102,14 @@ pub struct CrawlArgs {
     /// Requests in flight per host, instead of each rule file's.
     #[arg(long, value_name = "N")]
     pub concurrency: Option<u32>,
-    /// Crawl HOST[:PORT] as SITE's pages: a mirror, or a local copy (repeatable).
-    #[arg(long = "host-map", value_name = "HOST[:PORT]=SITE")]
+    /// Crawl HOST[:PORT] as SITE's pages: a mirror, or a local copy (one per site;
+    /// repeatable, or comma-separated).
+    #[arg(
+        long = "host-map",
+        value_name = "HOST[:PORT]=SITE",
+        env = "CABLESTRIP_HOST_MAP",
+        value_delimiter = ','
+    )]
     pub host_map: Vec<String>,
     /// The User-Agent header [default: cablestrip/VERSION (+contact URL)].
     #[arg(long, value_name = "UA")]

@@ -113,6 +113,83 @@ pub fn url_for_file(path: &Path, rule: &Rule, base: &Url) -> Option<PageUrl> {
     url_for_parts(&parts, rule, base)
 }
 
+/// How far into a saved page to look for the address it declares.
+const DECLARED_URL_SCAN: usize = 16 * 1024;
+
+/// The address a saved page declares for itself, for a file whose path says nothing: the
+/// `<!-- saved from url=(NNNN)URL -->` comment browsers write when saving a page, a
+/// `<link rel="canonical">`, or a `<meta property="og:url">`, in that order. Only http(s)
+/// URLs count.
+pub fn declared_url(bytes: &[u8]) -> Option<PageUrl> {
+    static SAVED_FROM: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(r"(?i)<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->")
+            .expect("the pattern is valid")
+    });
+    static TAG: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(r"(?i)<(link|meta)\b[^>]*>").expect("the pattern is valid")
+    });
+    let head = &bytes[..bytes.len().min(DECLARED_URL_SCAN)];
+    let http = |text: &[u8]| {
+        let text = String::from_utf8_lossy(text).replace("&amp;", "&");
+        PageUrl::parse(&text)
+            .ok()
+            .filter(|url| url.as_str().starts_with("http"))
+    };
+    if let Some(found) = SAVED_FROM.captures(head).and_then(|c| c.get(1)) {
+        return http(found.as_bytes());
+    }
+    let tags: Vec<&[u8]> = TAG.find_iter(head).map(|m| m.as_bytes()).collect();
+    let canonical = tags.iter().find_map(|tag| {
+        let rel = attribute(tag, "rel")?;
+        rel.split(|b| b.is_ascii_whitespace())
+            .any(|word| word.eq_ignore_ascii_case(b"canonical"))
+            .then(|| attribute(tag, "href"))
+            .flatten()
+    });
+    let og_url = || {
+        tags.iter().find_map(|tag| {
+            let property = attribute(tag, "property")?;
+            property
+                .eq_ignore_ascii_case(b"og:url")
+                .then(|| attribute(tag, "content"))
+                .flatten()
+        })
+    };
+    canonical.or_else(og_url).and_then(http)
+}
+
+/// The value of attribute `name` in one start tag, quoted or not.
+fn attribute<'t>(tag: &'t [u8], name: &str) -> Option<&'t [u8]> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&lower[from..], name.as_bytes()) {
+        let start = from + at;
+        from = start + name.len();
+        let before = start.checked_sub(1).map(|i| lower[i]);
+        if !before.is_some_and(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        let rest = tag[from..].trim_ascii_start();
+        let Some(rest) = rest.strip_prefix(b"=") else {
+            continue;
+        };
+        let rest = rest.trim_ascii_start();
+        let (quote, rest) = match rest.first() {
+            Some(&q) if q == b'"' || q == b'\'' => (Some(q), &rest[1..]),
+            _ => (None, rest),
+        };
+        let end = rest
+            .iter()
+            .position(|&b| match quote {
+                Some(q) => b == q,
+                None => b.is_ascii_whitespace() || b == b'>',
+            })
+            .unwrap_or(rest.len());
+        return Some(&rest[..end]);
+    }
+    None
+}
+
 fn normal_parts(path: &Path) -> Vec<String> {
     path.components()
         .filter_map(|c| match c {

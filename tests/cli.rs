@@ -1,5 +1,6 @@
 //! The command line as a whole: bad input exits 2 naming the value and the fix, a store
-//! that cannot be used exits 3, reading commands create no database, and `show`.
+//! that cannot be used exits 3, reading commands create no database, `show`, and every
+//! command into a pipe that closes early.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -158,4 +159,86 @@ fn show_lists_every_copy_a_page_or_the_raw_bytes() {
     let garbage = cablestrip(&["--db", db, "show", "../etc/passwd"]);
     assert_eq!(garbage.status.code(), Some(2));
     assert!(stderr(&garbage).contains("neither a cable ID nor a page URL"));
+}
+
+#[test]
+fn show_json_of_a_cable_with_several_copies_is_one_document() {
+    let filled = filled();
+    let shown = json(&["--db", &filled.db, "show", "08MOSCOW3728", "--json"]);
+    assert_eq!(shown["id"], "08MOSCOW3728");
+    assert_eq!(shown["copies"].as_array().map(Vec::len), Some(2), "{shown}");
+    assert!(
+        shown["preferred"].is_string() || shown["preferred"].is_object(),
+        "{shown}"
+    );
+}
+
+#[test]
+fn every_command_piped_into_a_reader_that_stops_ends_quietly() {
+    let filled = filled();
+    let binary = env!("CARGO_BIN_EXE_cablestrip");
+    let page = fixture(CABLEGATE, "standard.html");
+    let page = path_str(&page).to_string();
+    let mirror = path_str(&filled.root.join("cablegate")).to_string();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["status"],
+        vec!["status", "--json"],
+        vec!["export"],
+        vec!["export", "--format", "csv"],
+        vec!["export", "--all-sources", "--include-suspect"],
+        vec!["show", "08MOSCOW3728"],
+        vec!["show", "08MOSCOW3728", "--json"],
+        vec!["show", "08MOSCOW3728", "--raw"],
+        vec!["verify"],
+        vec!["verify", "--json"],
+        vec!["rules", "check"],
+        vec!["rules", "test"],
+        vec!["rules", "test", "--json"],
+        vec![
+            "clean",
+            "--url",
+            "https://cablegate.wikileaks.org/cable/2009/03/09VALLETTA123.html",
+            &page,
+        ],
+        vec![
+            "clean",
+            "--json",
+            "--url",
+            "https://cablegate.wikileaks.org/cable/2009/03/09VALLETTA123.html",
+            &page,
+        ],
+        vec!["ingest", &mirror, "--site", CABLEGATE],
+        vec!["ingest", &mirror, "--site", CABLEGATE, "--json"],
+        vec!["reclean", "--all", "--dry-run"],
+        vec!["completions", "bash"],
+        vec!["man"],
+        vec!["--help"],
+    ];
+    for command in commands {
+        // The reader takes one byte and goes; the writer must notice the closed pipe, stop,
+        // and say nothing. `head` leaves before a small output is written, or after.
+        for reader in ["head -c1", "true"] {
+            let line = format!(
+                "'{binary}' --db '{}' {} | {reader} >/dev/null; exit ${{PIPESTATUS[0]}}",
+                filled.db,
+                command
+                    .iter()
+                    .map(|a| format!("'{a}'"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            let output = std::process::Command::new("bash")
+                .args(["-c", &line])
+                .current_dir(project())
+                .output()
+                .expect("bash runs");
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{command:?} | {reader}: {}",
+                stderr(&output)
+            );
+            assert_eq!(stderr(&output), "", "{command:?} | {reader}");
+        }
+    }
 }

@@ -2,9 +2,13 @@
 //!
 //! Order of evidence: a byte-order mark, the Content-Type header, `<meta charset>` (or its
 //! `http-equiv` form), the `<?xml … encoding=…?>` prolog, and last a statistical guess.
-//! A declared single-byte encoding is overruled when the bytes are valid UTF-8 holding
-//! non-ASCII text: such bytes are practically never anything else, and servers that
-//! mislabel UTF-8 as ISO-8859-1 are common.
+//! A declaration the bytes contradict is overruled by the bytes, as far as the WHATWG
+//! rules allow: a single-byte label on valid non-ASCII UTF-8 is UTF-8 (servers that
+//! mislabel UTF-8 as ISO-8859-1 are common); a UTF-8 label on bytes that are mostly not
+//! UTF-8 (windows-1252 served as UTF-8) gives way to detection; UTF-16 is honoured from a
+//! BOM or the HTTP header when the bytes hold its zero bytes, and read as an
+//! ASCII-compatible encoding otherwise (a `<meta>` naming UTF-16 is always wrong: the
+//! `<meta>` itself was readable as ASCII).
 
 use std::borrow::Cow;
 
@@ -28,6 +32,8 @@ pub enum EncodingSource {
     Detected,
     /// A declared encoding overruled because the bytes are valid UTF-8.
     Utf8Override,
+    /// A declared encoding overruled because the bytes are not in it: detection chose.
+    DetectedOverride,
 }
 
 /// Decoded text and how its encoding was chosen.
@@ -58,36 +64,104 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
                 .or_else(|| charset_from_xml_prolog(head).map(|e| (e, EncodingSource::XmlProlog)))
         });
     match declared {
-        Some((encoding, source)) => {
-            if encoding != UTF_8 && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() {
-                return finish(bytes, UTF_8, EncodingSource::Utf8Override);
+        Some((encoding, source)) if is_utf16(encoding) => {
+            // Only the transport may name UTF-16 (a `<meta>` that says so was read as
+            // ASCII), and only bytes that hold its zero bytes are UTF-16.
+            match utf16_order(bytes) {
+                Some(order) if source == EncodingSource::ContentType && order == encoding => {
+                    finish(bytes, order, EncodingSource::ContentType)
+                }
+                Some(order) => finish(bytes, order, EncodingSource::DetectedOverride),
+                None => detected(bytes, EncodingSource::DetectedOverride),
             }
-            finish(bytes, encoding, source)
         }
-        None => {
-            if std::str::from_utf8(bytes).is_ok() {
-                return finish(bytes, UTF_8, EncodingSource::Detected);
-            }
-            let mut detector =
-                chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-            detector.feed(bytes, true);
-            finish(
-                bytes,
-                detector.guess(None, chardetng::Utf8Detection::Allow),
-                EncodingSource::Detected,
-            )
+        Some((encoding, _)) if encoding != UTF_8 && !bytes.is_ascii() && is_utf8(bytes) => {
+            finish(bytes, UTF_8, EncodingSource::Utf8Override)
         }
+        Some((encoding, _)) if encoding == UTF_8 && mostly_not_utf8(bytes) => {
+            detected(bytes, EncodingSource::DetectedOverride)
+        }
+        Some((encoding, source)) => finish(bytes, encoding, source),
+        None => match utf16_order(bytes) {
+            Some(order) => finish(bytes, order, EncodingSource::Detected),
+            None => detected(bytes, EncodingSource::Detected),
+        },
     }
 }
 
-fn finish<'a>(bytes: &'a [u8], encoding: &'static Encoding, source: EncodingSource) -> Decoded<'a> {
-    // A page declared as UTF-16 without a BOM is almost always really ASCII-compatible
-    // (the WHATWG rule): decode it as UTF-8.
-    let encoding = if encoding.is_single_byte() || encoding == UTF_8 {
-        encoding
+/// Valid UTF-8 as it is, or else chardetng's guess among the legacy encodings.
+fn detected(bytes: &[u8], source: EncodingSource) -> Decoded<'_> {
+    if is_utf8(bytes) {
+        return finish(bytes, UTF_8, source);
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    finish(
+        bytes,
+        detector.guess(None, chardetng::Utf8Detection::Deny),
+        source,
+    )
+}
+
+fn is_utf8(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok()
+}
+
+fn is_utf16(encoding: &'static Encoding) -> bool {
+    encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE
+}
+
+/// UTF-16LE or BE when the bytes look like it: in the first kilobyte, most odd (LE) or
+/// even (BE) bytes are zero, as they are for markup and Latin text, and the other half
+/// is not.
+fn utf16_order(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(1024) & !1];
+    if head.len() < 8 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zero_even = head.iter().step_by(2).filter(|&&b| b == 0).count();
+    let zero_odd = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    if zero_odd * 10 >= pairs * 6 && zero_even * 10 < pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if zero_even * 10 >= pairs * 6 && zero_odd * 10 < pairs {
+        Some(encoding_rs::UTF_16BE)
     } else {
-        encoding.output_encoding()
-    };
+        None
+    }
+}
+
+/// Whether bytes labelled UTF-8 hold more invalid sequences than well-formed multi-byte
+/// characters: a legacy page under a wrong label. A UTF-8 page with a stray bad byte or
+/// two stays UTF-8 (and its replacement characters make the cable suspect).
+fn mostly_not_utf8(bytes: &[u8]) -> bool {
+    let mut valid_multibyte = 0usize;
+    let mut invalid = 0usize;
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                valid_multibyte += text.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(error) => {
+                let (good, after) = rest.split_at(error.valid_up_to());
+                // Already valid UTF-8: from_utf8_unchecked would do, but stay safe.
+                valid_multibyte += std::str::from_utf8(good)
+                    .map_or(0, |t| t.chars().filter(|c| !c.is_ascii()).count());
+                invalid += 1;
+                let skip = error.error_len().unwrap_or(after.len()).max(1);
+                rest = &after[skip.min(after.len())..];
+                if rest.is_empty() {
+                    break;
+                }
+            }
+        }
+    }
+    invalid > valid_multibyte
+}
+
+fn finish<'a>(bytes: &'a [u8], encoding: &'static Encoding, source: EncodingSource) -> Decoded<'a> {
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
     Decoded {
         text,

@@ -79,6 +79,7 @@ fn target<'r>(
             Ok((url.clone(), rule))
         }
         (None, Some(rule)) => url_from_path(file, rule)
+            .or_else(|| url_declared_in(file, rule))
             .or_else(|| fallback_url(file, rule))
             .map(|url| (url, rule))
             .ok_or_else(|| {
@@ -170,6 +171,16 @@ pub fn write_cable(out: &mut impl Write, cable: &Cable) -> std::io::Result<()> {
 fn url_from_path(file: &Path, rule: &Rule) -> Option<PageUrl> {
     let base = mirror::base_url(rule, None).ok()?;
     mirror::url_for_file(file, rule, &base)
+}
+
+/// The address the saved page declares for itself, when it is one of `rule`'s site's
+/// pages (see [`mirror::declared_url`]).
+fn url_declared_in(file: &Path, rule: &Rule) -> Option<PageUrl> {
+    let bytes = std::fs::read(file).ok()?;
+    let url = mirror::declared_url(&bytes)?;
+    let on_site = rule.hosts.contains(&url.host());
+    let known = !matches!(rule.classify(&url), cablestrip::rules::UrlKind::Other);
+    (on_site && known).then_some(url)
 }
 
 /// The file's name under the site's root: a URL the rule knows as no cable page, so that

@@ -11,10 +11,10 @@ use crate::cli::Cli;
 /// Prints the completion script for `shell`.
 pub fn completions(shell: clap_complete::Shell) -> Result<ExitCode, Failure> {
     let mut command = Cli::command();
-    out::report(|out| {
-        clap_complete::generate(shell, &mut command, "cablestrip", out);
-        Ok(())
-    })?;
+    // clap_complete panics on a failed write: it writes into memory, and we write that.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "cablestrip", &mut script);
+    out::report(|out| std::io::Write::write_all(out, &script))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -170,3 +170,41 @@ fn a_base_url_must_be_scheme_and_host_only() {
         Some("http://127.0.0.1:8080/cable/2010/02/10MOSCOW228.html")
     );
 }
+
+#[test]
+fn a_saved_page_declares_its_address_in_a_comment_a_canonical_link_or_og_url() {
+    let cases: [(&str, &str); 5] = [
+        (
+            "<link rel=\"alternate canonical\" href=https://example.org/unquoted/path>",
+            "https://example.org/unquoted/path",
+        ),
+        (
+            "<!-- saved from url=(0066)https://cablegate.wikileaks.org/cable/2009/03/09VALLETTA123.html -->\n<html>",
+            "https://cablegate.wikileaks.org/cable/2009/03/09VALLETTA123.html",
+        ),
+        (
+            "<html><head><LINK href='https://www.cablegatesearch.net/cable.php?id=09BRASILIA1187&amp;x=1' REL=Canonical>",
+            "https://www.cablegatesearch.net/cable.php?id=09BRASILIA1187&x=1",
+        ),
+        (
+            r#"<head><link rel="stylesheet" href="/a.css"><meta property="og:url" content="http://www.scoop.co.nz/stories/WL1108/S00594/x.htm" />"#,
+            "http://www.scoop.co.nz/stories/WL1108/S00594/x.htm",
+        ),
+        (
+            "<!-- saved from url=(0030)https://example.org/first -->\n<link rel=canonical href=https://example.org/second>",
+            "https://example.org/first",
+        ),
+    ];
+    for (page, want) in cases {
+        let found = declared_url(page.as_bytes()).map(|u| u.to_string());
+        assert_eq!(found.as_deref(), Some(want), "{page}");
+    }
+    for page in [
+        "<html><head><link rel=\"stylesheet\" href=\"/x.css\"></head>",
+        "<link rel=canonical href=\"/relative/path\">",
+        "<link rel=canonical href=\"javascript:alert(1)\">",
+        "",
+    ] {
+        assert_eq!(declared_url(page.as_bytes()), None, "{page}");
+    }
+}

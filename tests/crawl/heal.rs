@@ -319,3 +319,78 @@ async fn a_mirror_on_another_port_brings_the_same_records_and_rechecks_go_to_it(
         .count();
     assert_eq!(copies, 1, "one record per page, whatever port brought it");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mislabelled_and_utf16_pages_decode_by_their_bytes_and_leftover_damage_is_suspect() {
+    let site = FixtureSite::standard(3);
+    let accented = |id: &str| {
+        cable_page(id, &[]).replace(
+            "written for the crawl tests",
+            "sent from Zürich by the Chargé d’Affaires – “in confidence”",
+        )
+    };
+    // windows-1252 bytes under a UTF-8 header (and the page's own UTF-8 meta).
+    let first = accented("10TEST1");
+    let (legacy, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&first);
+    assert!(!unmappable);
+    site.put_reply(
+        "/cable/10TEST1.html",
+        Reply::status(200)
+            .header("Content-Type", "text/html; charset=utf-8")
+            .body(legacy.into_owned()),
+    );
+    // UTF-16LE with an honest header and no BOM.
+    let utf16: Vec<u8> = accented("10TEST2")
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    site.put_reply(
+        "/cable/10TEST2.html",
+        Reply::status(200)
+            .header("Content-Type", "text/html; charset=utf-16le")
+            .body(utf16),
+    );
+    // UTF-8 with one byte damaged: the text stays, and the cable says what was lost.
+    let mut damaged = accented("10TEST3").into_bytes();
+    let at = damaged
+        .windows(2)
+        .position(|pair| pair == "ü".as_bytes())
+        .expect("the ü is there");
+    damaged[at + 1] = b'#';
+    site.put_reply(
+        "/cable/10TEST3.html",
+        Reply::status(200)
+            .header("Content-Type", "text/html; charset=utf-8")
+            .body(damaged),
+    );
+    let bench = Bench::start(site).await;
+    let summary = bench.crawl(quick()).await;
+    assert_eq!(summary.errors, 0, "{summary:?}");
+    let store = bench.store();
+    let cable = |path: &str| {
+        store
+            .cable(&bench.server.site_url(path))
+            .expect("read")
+            .expect("stored")
+    };
+    for path in ["/cable/10TEST1.html", "/cable/10TEST2.html"] {
+        let clean = cable(path);
+        assert!(
+            clean
+                .body
+                .contains("Zürich by the Chargé d’Affaires – “in confidence”"),
+            "{path}: {}",
+            clean.body
+        );
+        assert!(clean.suspect.is_empty(), "{path}: {:?}", clean.suspect);
+    }
+    let hurt = cable("/cable/10TEST3.html");
+    assert!(
+        hurt.suspect
+            .iter()
+            .any(|s| s.kind.name() == "replacement-characters"),
+        "{:?}",
+        hurt.suspect
+    );
+    assert_eq!(summary.suspect_cables, 1);
+}

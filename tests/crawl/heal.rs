@@ -189,18 +189,31 @@ async fn a_seed_that_gives_nothing_is_named_with_its_reason() {
         "/list/1.html",
         &index_page("Denied", &[cable_path("10TEST1")]),
     );
+    // Nested deeper than any real page: refused unparsed, so it has no links.
+    site.put(
+        "/t/deep.html",
+        &format!("<html><body>{}</body></html>", "<div>".repeat(200_000)),
+    );
     let bench = Bench::start(site).await;
     bench.server.route(
         "/robots.txt",
         Reply::text("User-agent: *\nDisallow: /list/\n"),
     );
-    let summary = bench.crawl_from(quick(), &["/", "/list/1.html"]).await;
+    let summary = bench
+        .crawl_from(quick(), &["/", "/list/1.html", "/t/deep.html"])
+        .await;
     let named: Vec<(&str, &str)> = summary
         .barren
         .iter()
         .map(|b| (b.url.as_str(), b.reason.as_str()))
         .collect();
-    assert_eq!(named.len(), 2, "{named:?}");
+    assert_eq!(named.len(), 3, "{named:?}");
+    assert!(
+        named
+            .iter()
+            .any(|(url, why)| url.ends_with("/t/deep.html") && why.contains("could not be parsed")),
+        "{named:?}"
+    );
     assert!(
         named
             .iter()

@@ -1,6 +1,7 @@
 //! Plain data that flows between the pipeline stages: `Page` → `Cable`, keyed by `CableId`.
 
 mod id;
+pub mod posts;
 
 use serde::{Deserialize, Serialize};
 use url::Url;

@@ -1,12 +1,14 @@
 //! Plain data that flows between the pipeline stages: `Page` → `Cable`, keyed by `CableId`.
 
 mod id;
+mod meta;
 pub mod posts;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 pub use id::{BadCableId, CableId};
+pub use meta::{Addressee, ClassifiedBy, Declassify, Metadata, Reference};
 
 /// One fetched (or ingested) page, before cleaning: what the server said and sent.
 #[derive(Debug, Clone, PartialEq, Eq)]

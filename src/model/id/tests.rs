@@ -16,7 +16,10 @@ fn cable_id_canonicalises_case_and_suffix() {
         "08MOSCOW3728"
     );
     let (id, suffix) = CableId::parse_with_suffix("1976MADRID04410_b2").expect("valid id");
-    assert_eq!((id.as_str(), suffix.as_deref()), ("76MADRID4410", Some("b2")));
+    assert_eq!(
+        (id.as_str(), suffix.as_deref()),
+        ("76MADRID4410", Some("b2"))
+    );
 }
 
 #[test]

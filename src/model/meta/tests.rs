@@ -37,7 +37,10 @@ fn nested_objects_leave_absent_fields_out() {
 #[test]
 fn declassify_is_a_string_in_json_either_way() {
     let date = Declassify::Date(jiff::civil::date(2029, 1, 15));
-    assert_eq!(serde_json::to_string(&date).expect("json"), r#""2029-01-15""#);
+    assert_eq!(
+        serde_json::to_string(&date).expect("json"),
+        r#""2029-01-15""#
+    );
     let text = Declassify::Text("AFTER KOREAN UNIFICATION".to_string());
     assert_eq!(
         serde_json::to_string(&text).expect("json"),

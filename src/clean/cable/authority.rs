@@ -1,0 +1,523 @@
+//! Who classified a cable: the `Classified By:` line, split into the classifier's name and
+//! title and the reasons of E.O. 12958 they cite.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{collapse_spaces, floor_char_boundary, is_page_furniture, lines_of, regex};
+use crate::model::ClassifiedBy;
+
+/// How far into a text the `Classified By` line is looked for: it sits in the opening.
+const SEARCH_WINDOW: usize = 8_000;
+
+/// The lines a `Classified By` entry may run over.
+const MAX_ENTRY_LINES: usize = 5;
+
+/// `Classified By:`, `CLASSIFIED BY`, `Classified by:` (capitalised, or at a line's start).
+static CLASSIFIED_BY: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\b(?:Classified|CLASSIFIED|classified)[ \t]+(?:By|BY|by)\b[ \t]*:?"));
+
+/// Where the classifier's name and title end and the reasons begin.
+static REASONS_START: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)(?:\bf\s?o\s?r?\s+)?(?:\breaso\s+ns\b|\breasons?\b)|\bE\.?\s?O\.?\s*12958\b|\b(?:under|per)\s+(?:section|sec\.|E\.?\s?O)|\b1\s*(?:[.:/]\s*)?[4-6](?:[^0-9]|$)",
+    )
+});
+
+/// A section number of E.O. 12958: `1.4`, `1 .4`, `1:4`, `1.5`.
+static SECTION: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\b1\s*(?:[.:/]\s*)?([4-6])(?:[^0-9]|$)"));
+
+/// A line that ends the entry: the text, a heading, another field.
+static ENTRY_END: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(?:\d{1,2}\s*\.\s*(?:\(|[a-z])|-{3,}|summary\b|subj(?:ect)?\s*:|refs?\s*:|tags\b|e\.\s?o\.|\((?:u|c|s|sbu)\))",
+    )
+});
+
+/// A Kissinger-era page heading inside the entry: `PAGE 02 RUEHFRA0170 S E C R E T`.
+static PAGE_HEADING: LazyLock<Regex> = LazyLock::new(|| regex(r"^\s*PAGE\s+\d{2,3}\b"));
+
+/// The start of a numbered paragraph run onto the entry's line: `… (b), (d) 1. (C) Summary`.
+static PARAGRAPH_INLINE: LazyLock<Regex> = LazyLock::new(|| regex(r"\s\d{1,2}\s*\.\s+\("));
+
+/// The `Classified By` entry of `text`: who (name and title, where given) and the reasons.
+/// `own_year` (two digits) tells which section of E.O. 12958 reasons given as letters
+/// alone (`for reasons b, d`) stand for: 1.5 before its 2003 amendment, 1.4 after.
+pub fn classified_by(text: &str, own_year: Option<u16>) -> Option<ClassifiedBy> {
+    let window = &text[..floor_char_boundary(text, SEARCH_WINDOW)];
+    // `classified by` in lower case only at the start of a line: in prose it is no field.
+    let found = CLASSIFIED_BY.find_iter(window).find(|found| {
+        !found.as_str().starts_with('c')
+            || window[..found.start()]
+                .rsplit('\n')
+                .next()
+                .is_some_and(|before| before.trim().is_empty())
+    })?;
+    let entry = entry_text(&text[found.end()..]);
+    let entry = PARAGRAPH_INLINE
+        .find(&entry)
+        .map_or(entry.as_str(), |m| &entry[..m.start()]);
+    let entry = strip_prefix_ignoring_case(entry.trim_start(), "classified by")
+        .map_or(entry, |rest| rest.trim_start_matches([':', ' ']));
+    if strip_prefix_ignoring_case(entry.trim_start(), "derived from").is_some() {
+        // A derivative classification names a source guide, not a person.
+        return None;
+    }
+    let (who, reasons_text) = match REASONS_START.find(entry) {
+        Some(start) => (&entry[..start.start()], &entry[start.start()..]),
+        None => (entry, ""),
+    };
+    let (name, title) = split_person(who);
+    let broken_and = reasons_text
+        .as_bytes()
+        .windows(3)
+        .any(|three| three.eq_ignore_ascii_case(b" nd") || three.eq_ignore_ascii_case(b"n d"));
+    let reasons_text = if broken_and {
+        BROKEN_AND.replace_all(reasons_text, " and ")
+    } else {
+        Cow::Borrowed(reasons_text)
+    };
+    let mut reasons = reasons(&reasons_text);
+    if reasons.is_empty()
+        && let Some(year) = own_year
+    {
+        // Two-digit years: 50–99 are the 1900s; the amendment moved the reasons to 1.4
+        // in March 2003.
+        let section = if (3..50).contains(&year) { '4' } else { '5' };
+        let letters_start = REASON_WORD
+            .find(&reasons_text)
+            .map_or(reasons_text.len(), |m| m.end());
+        reasons = letters_after(&reasons_text[letters_start..])
+            .into_iter()
+            .map(|letter| format!("1.{section}({letter})"))
+            .collect();
+    }
+    (name.is_some() || title.is_some() || !reasons.is_empty()).then_some(ClassifiedBy {
+        name,
+        title,
+        reasons,
+    })
+}
+
+/// `text` after `prefix`, compared without regard to ASCII case.
+fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+/// `reason`, `reasons`, `reasons:`.
+static REASON_WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\breasons?\b\s*:?"));
+
+/// An `and` broken over a line: `(b) a nd (d)`, `B AN D D`.
+static BROKEN_AND: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\s(?:a\s+nd|an\s+d)\s"));
+
+/// The entry's lines joined: its first line, and the lines after it until a blank line
+/// (unless the reasons follow it), the text or another field.
+fn entry_text(after: &str) -> String {
+    let mut lines = lines_of(after);
+    let mut joined = lines.next().unwrap_or_default().to_string();
+    let mut blank = false;
+    for line in lines.take(MAX_ENTRY_LINES + 6) {
+        if line.trim().is_empty() {
+            blank = true;
+            continue;
+        }
+        if is_page_furniture(line) || PAGE_HEADING.is_match(line) {
+            continue;
+        }
+        let reasons_follow = SECTION
+            .find(line)
+            .is_some_and(|m| line[..m.start()].trim().is_empty())
+            || line
+                .trim_start()
+                .get(..6)
+                .is_some_and(|head| head.eq_ignore_ascii_case("reason"));
+        if !reasons_follow && (blank || ENTRY_END.is_match(line)) {
+            break;
+        }
+        joined.push(' ');
+        joined.push_str(line);
+        if blank {
+            break;
+        }
+    }
+    collapse_spaces(&joined)
+}
+
+/// The reasons, as `1.4(b)`: every section number and the letters that follow it
+/// (`1.4 (b) and (d)`, `1.4(B),(D)`, `1.5 b/d`, `1.4 (b, c, & d)`).
+fn reasons(text: &str) -> Vec<String> {
+    let mut reasons = Vec::new();
+    for section in SECTION.captures_iter(text) {
+        let Some(digit) = section.get(1) else {
+            continue;
+        };
+        for letter in letters_after(&text[digit.end()..]) {
+            let reason = format!("1.{}({letter})", digit.as_str());
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+    }
+    reasons
+}
+
+/// The reason letters (`a` to `h`) at the start of `text`, up to the first word that is
+/// none; a letter outside parentheses counts only after the number or a separator, so
+/// that the prose after the reasons is never read as one.
+fn letters_after(text: &str) -> Vec<char> {
+    let mut letters = Vec::new();
+    let (mut in_parentheses, mut after_separator) = (false, true);
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '(' => (in_parentheses, after_separator) = (true, true),
+            ')' => (in_parentheses, after_separator) = (false, false),
+            ',' | '/' | '&' | '+' | '-' => after_separator = true,
+            '.' | ';' | ':' => {}
+            c if c.is_whitespace() => {}
+            c if c.is_ascii_alphabetic() => {
+                let word_len = text[at..]
+                    .bytes()
+                    .take_while(u8::is_ascii_alphabetic)
+                    .count();
+                let word = &text[at..at + word_len];
+                for _ in 1..word_len {
+                    chars.next();
+                }
+                let letter = c.to_ascii_lowercase();
+                if word_len == 1
+                    && ('a'..='h').contains(&letter)
+                    && (in_parentheses || after_separator)
+                {
+                    if !letters.contains(&letter) {
+                        letters.push(letter);
+                    }
+                    after_separator = false;
+                } else if ["and", "an", "or"]
+                    .iter()
+                    .any(|joiner| word.eq_ignore_ascii_case(joiner))
+                {
+                    after_separator = true;
+                } else {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    letters
+}
+
+/// Words of a title or an office in a `Classified By` entry, lower case, without a final
+/// dot, sorted (searched by bisection).
+const TITLE_WORDS: &[&str] = &[
+    "a.i",
+    "a/dcm",
+    "a/s",
+    "acting",
+    "adviser",
+    "advisor",
+    "affairs",
+    "agricultural",
+    "ai",
+    "amb",
+    "ambassador",
+    "and",
+    "arso",
+    "assistant",
+    "attache",
+    "attaché",
+    "bureau",
+    "cda",
+    "cdda",
+    "cddea",
+    "cg",
+    "charg",
+    "charge",
+    "chargé",
+    "chief",
+    "commercial",
+    "consul",
+    "consular",
+    "coordinator",
+    "couns",
+    "counsellor",
+    "counselor",
+    "cultural",
+    "d'affaires",
+    "dao",
+    "das",
+    "dcm",
+    "defense",
+    "department",
+    "dept",
+    "deputy",
+    "diplomacy",
+    "dir",
+    "director",
+    "dpo",
+    "d’affaires",
+    "ecoff",
+    "econ",
+    "econcouns",
+    "econmincouns",
+    "econoff",
+    "economic",
+    "ecopol",
+    "embassy",
+    "enforcement",
+    "environment",
+    "external",
+    "first",
+    "for",
+    "foreign",
+    "general",
+    "head",
+    "health",
+    "in",
+    "interagency",
+    "internal",
+    "law",
+    "leader",
+    "legal",
+    "management",
+    "mc",
+    "mgmt",
+    "military",
+    "mincouns",
+    "minister",
+    "mission",
+    "narcotics",
+    "nas",
+    "of",
+    "office",
+    "officer",
+    "pao",
+    "po",
+    "pol",
+    "polad",
+    "polchief",
+    "polcouns",
+    "polecon",
+    "political",
+    "polmc",
+    "polmil",
+    "polmincouns",
+    "poloff",
+    "press",
+    "principal",
+    "provincial",
+    "public",
+    "reconstruction",
+    "refugee",
+    "regional",
+    "representative",
+    "resources",
+    "rpo",
+    "rso",
+    "science",
+    "second",
+    "secretary",
+    "section",
+    "security",
+    "senior",
+    "service",
+    "special",
+    "state",
+    "team",
+    "the",
+    "third",
+    "treasury",
+    "u.s",
+    "under",
+    "unit",
+    "us",
+    "vice",
+];
+
+/// Name and title from the part of the entry before the reasons: `Ambassador Margaret
+/// Scobey`, `DCM Jane Doe`, `Joan A. Polaschik, Charge d'Affaires, U.S. Embassy Tripoli`,
+/// `Charge d'Affaires` (a title alone), `Anne W. Patterson` (a name alone).
+fn split_person(who: &str) -> (Option<String>, Option<String>) {
+    // `DCM;DOUG SILLIMAN`: a semicolon parts title and name as a comma does.
+    let who = who.replace(';', ",");
+    let who = who.trim_matches(|c: char| c.is_whitespace() || ",:".contains(c));
+    // A final dot ends the sentence, except after `Jr.` or an initial.
+    let who = match who.strip_suffix('.') {
+        Some(stripped)
+            if !stripped
+                .rsplit(' ')
+                .next()
+                .is_some_and(|last| is_name_suffix(last) || last.chars().count() == 1) =>
+        {
+            stripped
+        }
+        _ => who,
+    };
+    let who = who.trim_matches(|c: char| c.is_whitespace() || ",:".contains(c));
+    // `U/S Maria Otero (G)`: the bureau's letter after the name.
+    let who = match who.rfind(" (") {
+        Some(open) if who.ends_with(')') && who.len() - open <= 8 => &who[..open],
+        _ => who,
+    };
+    let who = who
+        .strip_suffix(" for")
+        .or_else(|| who.strip_suffix(" FOR"))
+        .unwrap_or(who)
+        .trim_end_matches([',', ' ']);
+    if who.is_empty() {
+        return (None, None);
+    }
+    let capitals = !who.chars().any(char::is_lowercase);
+    let parts = comma_parts(who);
+    let first = parts.first().map_or("", String::as_str);
+    let title_first = first.split_whitespace().any(|w| is_title_word(w, capitals));
+    if parts.len() == 1 || title_first {
+        // `Charge d'Affaires, a.i., Dan Piccuta`: the name may come in a later part.
+        let mut title_parts: Vec<String> = Vec::new();
+        for part in &parts {
+            let (name, title) = title_then_name(part, capitals);
+            title_parts.extend(title);
+            if name.is_some() {
+                return (name, non_empty(&title_parts.join(", ")));
+            }
+        }
+        return (None, non_empty(&title_parts.join(", ")));
+    }
+    let mut title = parts.get(1).cloned().unwrap_or_default();
+    for more in parts.iter().skip(2) {
+        let acting = ["a.i.", "a.i", "ai"].contains(&more.to_lowercase().as_str());
+        let office = more.contains('/') && !more.contains(' ');
+        if acting || (office && !title.contains('/')) {
+            title = format!("{title}, {more}");
+        } else {
+            break;
+        }
+    }
+    (non_empty(first), non_empty(&tidy_title(&title)))
+}
+
+/// The entry split on commas, with `Jr.`, `Sr.` and `III` kept on the name before them.
+fn comma_parts(who: &str) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for part in who.split(',').map(str::trim) {
+        let suffix = is_name_suffix(part);
+        match parts.last_mut() {
+            Some(last) if suffix => {
+                last.push_str(", ");
+                last.push_str(part);
+            }
+            _ => parts.push(part.to_string()),
+        }
+    }
+    parts
+}
+
+/// `Title Words First I. Last`: the name is the last word, the initials around it and one
+/// given name before them; the title is what precedes.
+fn title_then_name(part: &str, capitals: bool) -> (Option<String>, Option<String>) {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let mut start = words.len();
+    if start >= 2 && is_name_suffix(words[start - 1]) {
+        start -= 1;
+    }
+    match words.get(start.wrapping_sub(1)) {
+        Some(surname) if !is_title_word(surname, capitals) && !is_initial(surname) => start -= 1,
+        _ => return (None, non_empty(&tidy_title(part))),
+    }
+    let mut given_taken = false;
+    while start > 0 {
+        let word = words[start - 1];
+        if is_initial(word) {
+            start -= 1;
+        } else if !given_taken && is_given_name(word, capitals) {
+            given_taken = true;
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    let name = words[start..].join(" ");
+    let title = words[..start].join(" ");
+    (non_empty(&name), non_empty(&tidy_title(&title)))
+}
+
+fn is_name_suffix(word: &str) -> bool {
+    ["Jr", "JR", "Sr", "SR", "II", "III", "IV"].contains(&word.trim_end_matches('.'))
+}
+
+/// An initial (`T.`, `P`, `J.R.`) or a quoted nickname (`“Hoot”`).
+fn is_initial(word: &str) -> bool {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let quoted = word.starts_with(['"', '“', '\'']) && word.len() > 2;
+    quoted
+        || (letters <= 2
+            && letters > 0
+            && word.chars().all(|c| c.is_uppercase() || c == '.')
+            && (letters == 1 || word.contains('.')))
+}
+
+/// A given name: not a title word, capitalised.
+fn is_given_name(word: &str, capitals: bool) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase) && !is_title_word(word, capitals)
+}
+
+/// A word of a title: one of [`TITLE_WORDS`], an office with a slash (`ISN/MTR`, `M/C`),
+/// a hyphenated title (`Minister-Counselor`), or, in a sentence-cased entry, an acronym
+/// (`DCM`, `POL`).
+fn is_title_word(word: &str, capitals: bool) -> bool {
+    let bare = word.trim_end_matches([',', '.', ':']);
+    if bare.is_empty() {
+        return false;
+    }
+    let acronym = !capitals
+        && bare.chars().count() >= 2
+        && word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
+    acronym
+        || bare.contains('/')
+        || is_listed_title(bare)
+        || (bare.contains('-') && bare.split('-').all(is_listed_title))
+}
+
+/// Whether a word, in any case, is one of [`TITLE_WORDS`].
+fn is_listed_title(word: &str) -> bool {
+    if word.is_ascii() {
+        let mut buffer = [0u8; 24];
+        let Some(lower) = buffer.get_mut(..word.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        std::str::from_utf8(lower).is_ok_and(|lower| TITLE_WORDS.binary_search(&lower).is_ok())
+    } else {
+        TITLE_WORDS
+            .binary_search(&word.to_lowercase().as_str())
+            .is_ok()
+    }
+}
+
+/// A title without the commas and long words' final dot it was written with.
+fn tidy_title(title: &str) -> String {
+    let title = title.trim_matches(|c: char| c.is_whitespace() || ",;:".contains(c));
+    let last_word_len = title.rsplit(' ').next().map_or(0, str::len);
+    match title.strip_suffix('.') {
+        Some(stripped) if last_word_len > 5 => stripped.to_string(),
+        _ => title.to_string(),
+    }
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,182 @@
+//! Line-level helpers shared by the cable parsers: a fast line splitter, white-space
+//! collapsing, the cable's opening, and telling page breaks and classification lines from
+//! the text around them.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{BANNER, BANNER_ONLY, PAGE_BREAK_LINE, PAGE_BREAK_PREFIX, regex};
+use crate::model::posts;
+
+/// The largest char boundary of `text` at or below `index`.
+pub(super) fn floor_char_boundary(text: &str, index: usize) -> usize {
+    let mut index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// The part of a cable before its first numbered paragraph, where the header fields are.
+pub(super) fn opening(text: &str) -> &str {
+    // The first line that opens with `1.` and white space (`1. (C) …`), by a scan of line
+    // starts: this runs on every cable, several times, and a regex with no literal to look
+    // for would walk the whole text.
+    for line in lines_of(text) {
+        let trimmed = line.trim_start();
+        if let Some(after_one) = trimmed.strip_prefix('1') {
+            let after_dot = after_one.trim_start().strip_prefix('.');
+            // `1.` ending its line counts too: the paragraph's text is on the next line.
+            if after_dot
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+            {
+                return &text[..offset_in(text, line)];
+            }
+        }
+    }
+    text
+}
+
+/// The lines of `text`, as `str::lines` gives them, found with SIMD `memchr`: the metadata
+/// parsers walk the lines of every cable, and the standard splitter is several times
+/// slower on texts of many short lines.
+pub(super) fn lines_of(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut start = 0;
+    let mut line_ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    std::iter::from_fn(move || {
+        let end = match line_ends.next() {
+            Some(end) => end,
+            None if start < text.len() => text.len(),
+            None => return None,
+        };
+        let line = &text[start..end];
+        start = end + 1;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
+}
+
+/// `text` with each run of white space made one space and none at either end: what
+/// `text::collapse_whitespace` does, byte by byte for ASCII, which is most of a cable.
+pub(super) fn collapse_spaces(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut word_start = None;
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        let (space, width) = if byte.is_ascii() {
+            (byte.is_ascii_whitespace() || byte == 0x0b, 1)
+        } else {
+            let c = text[index..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        match (space, word_start) {
+            (true, Some(start)) => {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&text[start..index]);
+                word_start = None;
+            }
+            (false, None) => word_start = Some(index),
+            _ => {}
+        }
+        index += width;
+    }
+    if let Some(start) = word_start {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&text[start..]);
+    }
+    out
+}
+
+/// Where `part`, a slice of `text`, starts in it.
+pub(super) fn offset_in(text: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
+}
+
+/// A cheap test that rules out most lines before the BANNER pattern runs: a
+/// classification line opens with a classification word, maybe spaced out.
+pub(super) fn may_be_banner(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    [
+        "C O N",
+        "S E C",
+        "U N C",
+        "UNCLAS",
+        "CONFIDENTIAL",
+        "SECRET",
+        "LIMITED",
+    ]
+    .iter()
+    .any(|word| trimmed.starts_with(word))
+}
+
+/// Whether a line is an opening classification line (`C O N F I D E N T I A L SECTION 01
+/// OF 02 BEIJING 004687`).
+pub(super) fn is_banner_line(line: &str) -> bool {
+    may_be_banner(line) && BANNER.is_match(line)
+}
+
+/// The words of a line that belong to the text around a page break: the whole line, the
+/// text after a Kissinger-era `PAGE 02 …` prefix, the text before a Cable Viewer page
+/// break that ends the line (`NELSON JOBIM TO WASHINGTON BRASILIA 00000351 001.2 OF 003`),
+/// or `None` for a line that is page furniture only.
+pub(super) fn page_text(line: &str) -> Option<Cow<'_, str>> {
+    if !may_be_page_furniture(line) {
+        return (!line.trim().is_empty()).then_some(Cow::Borrowed(line));
+    }
+    if BANNER_ONLY.is_match(line) {
+        return None;
+    }
+    if PAGE_BREAK_LINE.is_match(line) {
+        return text_before_page_break(line).map(Cow::Borrowed);
+    }
+    let rest = PAGE_BREAK_PREFIX.replace(line, "");
+    (!rest.trim().is_empty()).then_some(rest)
+}
+
+/// A cheap test that rules out most lines of text before the page-break patterns run: page
+/// furniture opens with `PAGE` or a classification word, or ends with a digit.
+pub(super) fn may_be_page_furniture(line: &str) -> bool {
+    let trimmed = line.trim();
+    trimmed.starts_with("PAGE")
+        || trimmed.ends_with(|c: char| c.is_ascii_digit())
+        || ["UNCLAS", "CONFIDENTIAL", "SECRET", "LIMITED"]
+            .iter()
+            .any(|word| trimmed.starts_with(word))
+}
+
+/// The words before a page break that ends a line, the post's name left out; `None` when
+/// nothing comes before the break.
+pub(super) fn text_before_page_break(line: &str) -> Option<&str> {
+    let number = PAGE_BREAK_NUMBER.find(line)?;
+    let before = line[..number.start()].trim_end();
+    let words: Vec<&str> = before.split_whitespace().collect();
+    let post_words = (1..=words.len().min(4)).rev().find(|&count| {
+        let written: String = words[words.len() - count..].concat();
+        posts::canonical_post_name(&written).is_some_and(|post| posts::is_known_post(&post))
+    })?;
+    let kept = words.len() - post_words;
+    if kept == 0 {
+        return None;
+    }
+    let last_kept = words[kept - 1];
+    let end = last_kept.as_ptr() as usize - line.as_ptr() as usize + last_kept.len();
+    Some(&line[..end])
+}
+
+/// The serial number of a Cable Viewer page break: `00000351 001.2 OF 003`.
+static PAGE_BREAK_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\s\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$"));
+
+/// Whether a line is an original telegram page break, or a classification standing alone
+/// (the repeat at the top or foot of a telegram page): part of the cable, but never of a
+/// field that runs across it.
+pub(super) fn is_page_furniture(line: &str) -> bool {
+    may_be_page_furniture(line) && (PAGE_BREAK_LINE.is_match(line) || BANNER_ONLY.is_match(line))
+}

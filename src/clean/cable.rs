@@ -163,7 +163,11 @@ pub fn subject(text: &str) -> Option<String> {
             parts.push(line[..glued.start()].to_string());
             break;
         }
+        // A `\` at the end of a line carries the subject on, over a blank line too.
         let continued = line.trim_end().strip_suffix('\\').map(str::to_string);
+        if continued.is_some() {
+            blank_lines_allowed = 1;
+        }
         parts.push(continued.clone().unwrap_or(line));
         let Some(next) = next_subject_line(&mut rest, &mut blank_lines_allowed) else {
             break;
@@ -173,7 +177,7 @@ pub fn subject(text: &str) -> Option<String> {
         }
         line = next;
     }
-    let joined = collapse_whitespace(&parts.join(" "));
+    let joined = collapse_spaces(&parts.join(" "));
     let (opening_marks, closing_marks) = &*SUBJECT_MARKINGS;
     let joined = opening_marks.replace(&joined, "");
     let joined = closing_marks.replace(&joined, "").trim().to_string();

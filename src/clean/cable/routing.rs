@@ -54,7 +54,7 @@ fn is_page_heading(line: &str) -> bool {
 fn split_route(line: &str) -> (Option<&str>, &str) {
     if let Some(slash) = line.find('/') {
         let (route, rest) = (&line[..slash], &line[slash + 1..]);
-        let indicator = (2..=8).contains(&route.len())
+        let indicator = (3..=8).contains(&route.len())
             && route.starts_with(|c: char| c.is_ascii_uppercase())
             && route
                 .bytes()

@@ -44,7 +44,7 @@ static SUMMARY_END: LazyLock<Regex> = LazyLock::new(|| {
 /// A numbered paragraph's opening, and the marking after it: `1. (C) `.
 static PARAGRAPH_OPENING: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"^\s*(?:\d{{1,2}}\s*[.,]\s*){{0,2}}(?:{MARKING}\s*|[A-Za-z/]{{1,6}}\)\s*)?"
+        r"^\s*(?:(?:\d{{1,2}}\s*[.,]\s*){{1,2}}(?:{MARKING}\s*|[A-Za-z/]{{1,6}}\)\s*)?|{MARKING}\s*)?"
     ))
 });
 
@@ -172,7 +172,7 @@ fn first_paragraph(window: &str, heading: bool) -> &str {
     window
 }
 
-/// Paragraphs of summary text, each joined onto one line.
+/// Paragraphs of summary text, each joined onto one line, without its paragraph number.
 fn tidy(text: &str) -> String {
     let mut paragraphs: Vec<String> = Vec::new();
     let mut current = String::new();
@@ -201,13 +201,18 @@ fn tidy(text: &str) -> String {
     if !current.trim().is_empty() {
         paragraphs.push(current);
     }
-    let mut joined = paragraphs
+    // Each paragraph without its number and marking (`2. (C) `): they number the cable's
+    // paragraphs, not the summary's text.
+    let joined = paragraphs
         .iter()
-        .map(|paragraph| collapse_spaces(paragraph))
+        .map(|paragraph| {
+            let paragraph = collapse_spaces(paragraph);
+            let opening_len = PARAGRAPH_OPENING.find(&paragraph).map_or(0, |m| m.end());
+            paragraph[opening_len..].to_string()
+        })
+        .filter(|paragraph| !paragraph.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n");
-    let opening_len = PARAGRAPH_OPENING.find(&joined).map_or(0, |m| m.end());
-    joined.drain(..opening_len);
     joined
         .trim_end_matches(|c: char| c.is_whitespace() || "([-–—".contains(c))
         .to_string()

@@ -173,6 +173,42 @@ fn main() -> Result<()> {
         }
     );
 
+    let from_text = records
+        .iter()
+        .filter(|record| {
+            let text = format!("{}\n{}", record.header, record.body);
+            let found = cable::id_from_text(&text, None);
+            let same = found.as_ref().is_some_and(|id| id.as_str() == record.id);
+            if !same && std::env::var_os("SHOW_ID_MISMATCHES").is_some() {
+                println!("  {} ≠ {:?}", record.id, found.map(|id| id.to_string()));
+            }
+            same
+        })
+        .count();
+    println!(
+        "IDs the text itself gives (classification line, page break or station line, and the date-time group) equal to the truth's: {from_text} / {}",
+        records.len()
+    );
+    // As the cleaner calls it: with the page's creation date, here the truth ID's own year.
+    let with_year = records
+        .iter()
+        .filter(|record| {
+            let text = format!("{}\n{}", record.header, record.body);
+            let year = record.id.get(..2).unwrap_or("00");
+            let century = if year.as_bytes().first().is_some_and(|b| *b >= b'5') {
+                "19"
+            } else {
+                "20"
+            };
+            let created = format!("{century}{year}-01-01");
+            cable::id_from_text(&text, Some(&created)).is_some_and(|id| id.as_str() == record.id)
+        })
+        .count();
+    println!(
+        "  the same, given the cable's creation date as the cleaner does: {with_year} / {}",
+        records.len()
+    );
+
     let extracted: Vec<Extracted<'_>> = records.iter().map(extract).collect();
     println!("cables: {}", extracted.len());
     for field in FIELDS {

@@ -169,9 +169,15 @@ pub fn subject(text: &str) -> Option<String> {
             blank_lines_allowed = 1;
         }
         parts.push(continued.clone().unwrap_or(line));
-        let Some(next) = next_subject_line(&mut rest, &mut blank_lines_allowed) else {
+        let Some((next, after_blank)) = next_subject_line(&mut rest, &mut blank_lines_allowed)
+        else {
             break;
         };
+        // A blank line ends the subject, unless it cuts a phrase in two (`… SESSION AS`,
+        // blank, `DEBATE OVER …`), as some copies' line breaks do.
+        if after_blank && !phrase_cut(&parts, &next) {
+            break;
+        }
         if continued.is_none() && !continues_subject(&parts, &next) {
             break;
         }
@@ -184,26 +190,54 @@ pub fn subject(text: &str) -> Option<String> {
     (!joined.is_empty()).then_some(joined)
 }
 
-/// The next line that could carry on a subject, page furniture skipped; `None` at a blank
-/// line (once the subject has begun) or the end of the text.
+/// The next line that could carry on a subject, page furniture skipped, and whether a
+/// blank line (past those allowed) came before it; `None` at the end of the text or after
+/// two blank lines.
 fn next_subject_line<'a>(
     lines: &mut impl Iterator<Item = &'a str>,
     blank_lines_allowed: &mut usize,
-) -> Option<String> {
+) -> Option<(String, bool)> {
+    let mut blanks = 0;
     for line in lines.by_ref() {
         if line.trim().is_empty() {
-            if *blank_lines_allowed == 0 {
+            blanks += 1;
+            if blanks > *blank_lines_allowed + 1 {
                 return None;
             }
-            *blank_lines_allowed -= 1;
             continue;
         }
+        let after_blank = blanks > *blank_lines_allowed;
         *blank_lines_allowed = 0;
         if let Some(text) = page_text(line) {
-            return Some(text.into_owned());
+            return Some((text.into_owned(), after_blank));
         }
     }
     None
+}
+
+/// Words that neither end a subject nor start a new field: a blank line between one of
+/// them and the next words cuts a phrase of the subject, not the subject.
+const LINKING_WORDS: &[&str] = &[
+    "A", "ABOUT", "AFTER", "AN", "AND", "AS", "AT", "BEFORE", "BUT", "BY", "FOR", "FROM", "IN",
+    "INTO", "OF", "ON", "OR", "OVER", "THE", "TO", "WITH",
+];
+
+/// Whether the words before and after a blank line belong to one phrase: the subject so
+/// far ends with a linking word, a possessive or a comma, or the next line starts with a
+/// linking word.
+fn phrase_cut(parts: &[String], next: &str) -> bool {
+    let so_far = parts.join(" ");
+    let so_far = so_far.trim_end();
+    let linking = |word: Option<&str>| {
+        word.is_some_and(|word| LINKING_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)))
+    };
+    let possessive = ["'S", "\u{2019}S"]
+        .iter()
+        .any(|suffix| so_far.to_uppercase().ends_with(suffix));
+    let ends_open =
+        so_far.ends_with([',', ':', '-']) || possessive || linking(so_far.rsplit(' ').next());
+    let starts_joined = linking(next.split_whitespace().next());
+    !so_far.is_empty() && next.len() < 100 && (ends_open || starts_joined)
 }
 
 /// Whether `line` carries on the subject so far rather than starting the next field or

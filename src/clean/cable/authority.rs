@@ -62,6 +62,8 @@ pub fn classified_by(text: &str, own_year: Option<u16>) -> Option<ClassifiedBy> 
         .map_or(entry.as_str(), |m| &entry[..m.start()]);
     let entry = strip_prefix_ignoring_case(entry.trim_start(), "classified by")
         .map_or(entry, |rest| rest.trim_start_matches([':', ' ']));
+    // `Classified By: By Ambassador …`: the word written twice.
+    let entry = strip_prefix_ignoring_case(entry.trim_start(), "by ").unwrap_or(entry);
     if strip_prefix_ignoring_case(entry.trim_start(), "derived from").is_some() {
         // A derivative classification names a source guide, not a person.
         return None;
@@ -135,7 +137,8 @@ fn entry_text(after: &str) -> String {
             || line
                 .trim_start()
                 .get(..6)
-                .is_some_and(|head| head.eq_ignore_ascii_case("reason"));
+                .is_some_and(|head| head.eq_ignore_ascii_case("reason"))
+            || letters_only(line);
         if !reasons_follow && (blank || ENTRY_END.is_match(line)) {
             break;
         }
@@ -146,6 +149,25 @@ fn entry_text(after: &str) -> String {
         }
     }
     collapse_spaces(&joined)
+}
+
+/// A line holding nothing but reason letters (`(C), (D)`, `d).`): the reasons carried on.
+fn letters_only(line: &str) -> bool {
+    let mut letters = 0;
+    for word in line.split(|c: char| c.is_whitespace() || "(),.&/".contains(c)) {
+        match word.len() {
+            0 => {}
+            1 if word
+                .bytes()
+                .all(|b| (b'a'..=b'h').contains(&b.to_ascii_lowercase())) =>
+            {
+                letters += 1;
+            }
+            _ if word.eq_ignore_ascii_case("and") => {}
+            _ => return false,
+        }
+    }
+    letters > 0
 }
 
 /// The reasons, as `1.4(b)`: every section number and the letters that follow it
@@ -389,8 +411,22 @@ fn split_person(who: &str) -> (Option<String>, Option<String>) {
         }
         return (None, non_empty(&title_parts.join(", ")));
     }
-    let mut title = parts.get(1).cloned().unwrap_or_default();
-    for more in parts.iter().skip(2) {
+    // `Martinez, Vilma, Ambassador`: surname, given name, then the title.
+    let mut first = first.to_string();
+    let mut rest = &parts[1..];
+    if let [given, title, ..] = rest {
+        let one_word = !given.contains(' ') && given.chars().next().is_some_and(char::is_uppercase);
+        if one_word
+            && !is_title_word(given, capitals)
+            && !first.contains(' ')
+            && is_title_like(title, capitals)
+        {
+            first = format!("{given} {first}");
+            rest = &rest[1..];
+        }
+    }
+    let mut title = rest.first().cloned().unwrap_or_default();
+    for more in rest.iter().skip(1) {
         let acting = ["a.i.", "a.i", "ai"].contains(&more.to_lowercase().as_str());
         let office = more.contains('/') && !more.contains(' ');
         if acting || (office && !title.contains('/')) {
@@ -399,7 +435,14 @@ fn split_person(who: &str) -> (Option<String>, Option<String>) {
             break;
         }
     }
-    (non_empty(first), non_empty(&tidy_title(&title)))
+    (non_empty(&first), non_empty(&tidy_title(&title)))
+}
+
+/// Whether every word of a comma part is a title word: `Ambassador`, `Deputy Chief of
+/// Mission`.
+fn is_title_like(part: &str, capitals: bool) -> bool {
+    part.split_whitespace()
+        .all(|word| is_title_word(word, capitals))
 }
 
 /// The entry split on commas, with `Jr.`, `Sr.` and `III` kept on the name before them.

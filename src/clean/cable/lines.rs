@@ -136,9 +136,20 @@ pub(super) fn page_text(line: &str) -> Option<Cow<'_, str>> {
     if PAGE_BREAK_LINE.is_match(line) {
         return text_before_page_break(line).map(Cow::Borrowed);
     }
+    // `… FOR THE PAGE 02 RUEHFRA2440 C O N F I D E N T I A L PARIS 002440`: a page heading
+    // run onto the end of a line of text.
+    if let Some(heading) = PAGE_HEADING_RUN_ON.find(line) {
+        let before = line[..heading.start()].trim_end();
+        return (!before.trim().is_empty()).then_some(Cow::Borrowed(before));
+    }
     let rest = PAGE_BREAK_PREFIX.replace(line, "");
     (!rest.trim().is_empty()).then_some(rest)
 }
+
+/// A Kissinger-era page heading with its routing indicator, to the end of its line:
+/// `PAGE 02 RUEHFRA2440 C O N F I D E N T I A L PARIS 002440`.
+static PAGE_HEADING_RUN_ON: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?:^|\s)PAGE\s+\d{2,3}\s+R[A-Z]{3,7}\d{2,6}\s.*$"));
 
 /// A cheap test that rules out most lines of text before the page-break patterns run: page
 /// furniture opens with `PAGE` or a classification word, or ends with a digit.
@@ -146,6 +157,7 @@ pub(super) fn may_be_page_furniture(line: &str) -> bool {
     let trimmed = line.trim();
     trimmed.starts_with("PAGE")
         || trimmed.ends_with(|c: char| c.is_ascii_digit())
+        || trimmed.contains(" PAGE ")
         || ["UNCLAS", "CONFIDENTIAL", "SECRET", "LIMITED"]
             .iter()
             .any(|word| trimmed.starts_with(word))

@@ -44,7 +44,7 @@ static SUMMARY_END: LazyLock<Regex> = LazyLock::new(|| {
 /// A numbered paragraph's opening, and the marking after it: `1. (C) `.
 static PARAGRAPH_OPENING: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"^\s*(?:(?:\d{{1,2}}\s*[.,]\s*){{1,2}}(?:{MARKING}\s*|[A-Za-z/]{{1,6}}\)\s*)?|{MARKING}\s*)?"
+        r"^\s*(?:{MARKING}\s*)?(?:(?:\d{{1,2}}\s*[.,]\s*){{1,2}}(?:{MARKING}\s*|[A-Za-z/]{{1,6}}\)\s*)?)?"
     ))
 });
 

@@ -22,7 +22,7 @@ static CLASSIFIED_BY: LazyLock<Regex> =
 /// Where the classifier's name and title end and the reasons begin.
 static REASONS_START: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)(?:\bf\s?o\s?r?\s+)?(?:\breaso\s+ns\b|\breasons?\b)|\bE\.?\s?O\.?\s*12958\b|\b(?:under|per)\s+(?:section|sec\.|E\.?\s?O)|\b1\s*(?:[.:/]\s*)?[4-6](?:[^0-9]|$)",
+        r"(?i)(?:\bf\s?o\s?r?\s+)?\br\s?e\s?a\s?s\s?o\s?n(?:\s?s)?\b|\bfor\s+rea[a-z]*\b|\bE\.?\s?O\.?\s*12958\b|\b(?:under|per)\s+(?:section|sec\.|E\.?\s?O)|\b1\s*(?:[.:/]\s*)?[4-6](?:[^0-9]|$)",
     )
 });
 
@@ -60,8 +60,9 @@ pub fn classified_by(text: &str, own_year: Option<u16>) -> Option<ClassifiedBy> 
     let entry = PARAGRAPH_INLINE
         .find(&entry)
         .map_or(entry.as_str(), |m| &entry[..m.start()]);
-    let entry = strip_prefix_ignoring_case(entry.trim_start(), "classified by")
-        .map_or(entry, |rest| rest.trim_start_matches([':', ' ']));
+    let entry = REPEATED_FIELD
+        .find(entry)
+        .map_or(entry, |repeated| &entry[repeated.end()..]);
     // `Classified By: By Ambassador …`: the word written twice.
     let entry = strip_prefix_ignoring_case(entry.trim_start(), "by ").unwrap_or(entry);
     if strip_prefix_ignoring_case(entry.trim_start(), "derived from").is_some() {
@@ -104,6 +105,12 @@ pub fn classified_by(text: &str, own_year: Option<u16>) -> Option<ClassifiedBy> 
     })
 }
 
+/// The field's name written again at the start of the entry: `Classified by`, `CLASSIFIED
+/// CONFIDENTIAL BY`.
+static REPEATED_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"^(?i)\s*classified\s+(?:(?:confidential|secret|unclassified)\s+)?by\b\s*:?\s*")
+});
+
 /// `text` after `prefix`, compared without regard to ASCII case.
 fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
@@ -142,7 +149,16 @@ fn entry_text(after: &str) -> String {
         if !reasons_follow && (blank || ENTRY_END.is_match(line)) {
             break;
         }
-        joined.push(' ');
+        // A word broken over the line (`Economic Affair` / `s E. Anthony Wayne`) is joined
+        // back.
+        let broken_word = !blank
+            && joined.ends_with(|c: char| c.is_ascii_lowercase())
+            && line.split_once(' ').is_some_and(|(head, _)| {
+                (1..=2).contains(&head.len()) && head.bytes().all(|b| b.is_ascii_lowercase())
+            });
+        if !broken_word {
+            joined.push(' ');
+        }
         joined.push_str(line);
         if blank {
             break;
@@ -242,6 +258,8 @@ const TITLE_WORDS: &[&str] = &[
     "a/dcm",
     "a/s",
     "acting",
+    "administrator",
+    "admiral",
     "adviser",
     "advisor",
     "affairs",
@@ -249,51 +267,72 @@ const TITLE_WORDS: &[&str] = &[
     "ai",
     "amb",
     "ambassador",
+    "ambassador-at-large",
     "and",
     "arso",
     "assistant",
     "attache",
     "attaché",
     "bureau",
+    "captain",
     "cda",
     "cdda",
     "cddea",
     "cg",
+    "chair",
+    "chairman",
     "charg",
     "charge",
     "chargé",
     "chief",
+    "colonel",
+    "commander",
     "commercial",
+    "congen",
+    "conoff",
+    "conseiller",
     "consul",
     "consular",
     "coordinator",
     "couns",
+    "counsel",
     "counsellor",
     "counselor",
+    "ct",
     "cultural",
     "d'affaires",
     "dao",
     "das",
     "dcm",
     "defense",
+    "delegate",
     "department",
     "dept",
     "deputy",
+    "designate",
     "diplomacy",
     "dir",
     "director",
+    "dos",
     "dpo",
+    "drl",
     "d’affaires",
+    "eap",
     "ecoff",
     "econ",
+    "econ/pol",
     "econcouns",
     "econmincouns",
     "econoff",
     "economic",
     "ecopol",
+    "eeb",
     "embassy",
     "enforcement",
     "environment",
+    "envoy",
+    "eur",
+    "executive",
     "external",
     "first",
     "for",
@@ -302,11 +341,17 @@ const TITLE_WORDS: &[&str] = &[
     "head",
     "health",
     "in",
+    "inl",
+    "inr",
     "interagency",
     "internal",
+    "io",
+    "isn",
     "law",
     "leader",
     "legal",
+    "liaison",
+    "lieutenant",
     "management",
     "mc",
     "mgmt",
@@ -316,12 +361,19 @@ const TITLE_WORDS: &[&str] = &[
     "mission",
     "narcotics",
     "nas",
+    "nea",
+    "negotiator",
+    "oes",
     "of",
     "office",
     "officer",
+    "ops",
+    "p/e",
     "pao",
+    "pm",
     "po",
     "pol",
+    "pol/econ",
     "polad",
     "polchief",
     "polcouns",
@@ -333,6 +385,7 @@ const TITLE_WORDS: &[&str] = &[
     "poloff",
     "press",
     "principal",
+    "prm",
     "provincial",
     "public",
     "reconstruction",
@@ -342,14 +395,19 @@ const TITLE_WORDS: &[&str] = &[
     "resources",
     "rpo",
     "rso",
+    "sca",
     "science",
     "second",
     "secretary",
     "section",
+    "sector",
     "security",
     "senior",
     "service",
     "special",
+    "spokesman",
+    "spokesperson",
+    "staff",
     "state",
     "team",
     "the",
@@ -359,16 +417,22 @@ const TITLE_WORDS: &[&str] = &[
     "under",
     "unit",
     "us",
+    "usaid",
     "vice",
+    "wha",
 ];
 
 /// Name and title from the part of the entry before the reasons: `Ambassador Margaret
 /// Scobey`, `DCM Jane Doe`, `Joan A. Polaschik, Charge d'Affaires, U.S. Embassy Tripoli`,
 /// `Charge d'Affaires` (a title alone), `Anne W. Patterson` (a name alone).
 fn split_person(who: &str) -> (Option<String>, Option<String>) {
-    // `DCM;DOUG SILLIMAN`: a semicolon parts title and name as a comma does.
-    let who = who.replace(';', ",");
-    let who = who.trim_matches(|c: char| c.is_whitespace() || ",:".contains(c));
+    // `DCM;DOUG SILLIMAN`: a semicolon parts title and name as a comma does;
+    // `Charge d,Affaires` is a typing slip.
+    let who = who
+        .replace(';', ",")
+        .replace("d,Affaires", "d'Affaires")
+        .replace("D,AFFAIRES", "D'AFFAIRES");
+    let who = who.trim_matches(|c: char| c.is_whitespace() || ",:-".contains(c));
     // A final dot ends the sentence, except after `Jr.` or an initial.
     let who = match who.strip_suffix('.') {
         Some(stripped)
@@ -387,9 +451,9 @@ fn split_person(who: &str) -> (Option<String>, Option<String>) {
         Some(open) if who.ends_with(')') && who.len() - open <= 8 => &who[..open],
         _ => who,
     };
-    let who = who
-        .strip_suffix(" for")
-        .or_else(|| who.strip_suffix(" FOR"))
+    let who = [" for", " FOR", " per", " PER", " under", " UNDER"]
+        .iter()
+        .find_map(|word| who.strip_suffix(word))
         .unwrap_or(who)
         .trim_end_matches([',', ' ']);
     if who.is_empty() {
@@ -450,9 +514,20 @@ fn comma_parts(who: &str) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
     for part in who.split(',').map(str::trim) {
         let suffix = is_name_suffix(part);
+        // `DCM Luis G, Moreno`: a comma typed for the initial's dot.
+        let after_initial = parts.last().is_some_and(|last| {
+            last.rsplit(' ')
+                .next()
+                .is_some_and(|word| word.len() == 1 && word.bytes().all(|b| b.is_ascii_uppercase()))
+        }) && !part.contains(' ')
+            && part.starts_with(|c: char| c.is_uppercase());
         match parts.last_mut() {
             Some(last) if suffix => {
                 last.push_str(", ");
+                last.push_str(part);
+            }
+            Some(last) if after_initial => {
+                last.push(' ');
                 last.push_str(part);
             }
             _ => parts.push(part.to_string()),
@@ -473,13 +548,21 @@ fn title_then_name(part: &str, capitals: bool) -> (Option<String>, Option<String
         Some(surname) if !is_title_word(surname, capitals) && !is_initial(surname) => start -= 1,
         _ => return (None, non_empty(&tidy_title(part))),
     }
-    let mut given_taken = false;
+    // One given name, or two when a title word stands right before them (`ACTING DCM
+    // ROBERT RICHARD DOWNES`, `Mary Beth Jones`); initials anywhere among them.
+    let mut given_names = 0;
     while start > 0 {
         let word = words[start - 1];
-        if is_initial(word) {
+        let second_allowed = given_names == 1
+            && start >= 2
+            && is_title_word(words[start - 2], capitals)
+            && !looks_like_title(word);
+        if is_listed_title(word.trim_end_matches([',', '.', ':'])) {
+            break;
+        } else if is_initial(word) {
             start -= 1;
-        } else if !given_taken && is_given_name(word, capitals) {
-            given_taken = true;
+        } else if is_given_name(word, capitals) && (given_names == 0 || second_allowed) {
+            given_names += 1;
             start -= 1;
         } else {
             break;
@@ -488,6 +571,19 @@ fn title_then_name(part: &str, capitals: bool) -> (Option<String>, Option<String
     let name = words[start..].join(" ");
     let title = words[..start].join(" ");
     (non_empty(&name), non_empty(&tidy_title(&title)))
+}
+
+/// Whether a word not in [`TITLE_WORDS`] still has the look of a title (a misspelt or
+/// unusual one, `Councelor`, `PolMinCouns`, `Minister-Counsellor`): hyphenated, or ending
+/// as titles do. Keeps such a word out of a name.
+fn looks_like_title(word: &str) -> bool {
+    let lower = word.trim_end_matches([',', '.', ':']).to_ascii_lowercase();
+    lower.contains(['-', '/'])
+        || [
+            "or", "er", "ary", "ant", "ent", "ist", "ive", "al", "ic", "ion", "ff", "s", "ns",
+        ]
+        .iter()
+        .any(|ending| lower.ends_with(ending))
 }
 
 fn is_name_suffix(word: &str) -> bool {
@@ -518,12 +614,19 @@ fn is_title_word(word: &str, capitals: bool) -> bool {
     if bare.is_empty() {
         return false;
     }
+    // In a sentence-cased entry a short word in capitals is an office (`DCM`, `ISN`); a
+    // longer one may be a name written in capitals, and a run of `X`s is a redacted name.
+    let letters = bare.chars().filter(|c| c.is_alphabetic()).count();
     let acronym = !capitals
-        && bare.chars().count() >= 2
+        && (2..=4).contains(&letters)
         && word
             .chars()
             .filter(|c| c.is_alphabetic())
             .all(char::is_uppercase);
+    let redacted = bare.len() >= 3 && bare.bytes().all(|b| b == b'X' || b == b'x');
+    if redacted {
+        return false;
+    }
     acronym
         || bare.contains('/')
         || is_listed_title(bare)
@@ -549,7 +652,7 @@ fn is_listed_title(word: &str) -> bool {
 
 /// A title without the commas and long words' final dot it was written with.
 fn tidy_title(title: &str) -> String {
-    let title = title.trim_matches(|c: char| c.is_whitespace() || ",;:".contains(c));
+    let title = title.trim_matches(|c: char| c.is_whitespace() || ",;:-".contains(c));
     let last_word_len = title.rsplit(' ').next().map_or(0, str::len);
     match title.strip_suffix('.') {
         Some(stripped) if last_word_len > 5 => stripped.to_string(),

@@ -156,7 +156,11 @@ pub fn subject(text: &str) -> Option<String> {
     };
     let mut parts: Vec<String> = Vec::new();
     let mut line = found.get(1).map_or("", |m| m.as_str()).to_string();
-    let mut rest = lines_of(&text[found.get(0).map_or(0, |m| m.end())..]).skip(1);
+    let following: Vec<&str> = lines_of(&text[found.get(0).map_or(0, |m| m.end())..])
+        .skip(1)
+        .take(MAX_SUBJECT_LINES)
+        .collect();
+    let mut rest = following.iter().copied();
     let mut blank_lines_allowed = usize::from(line.trim().is_empty()) * 2;
     loop {
         if let Some(glued) = FIELD_GLUED.find(&line) {
@@ -175,7 +179,8 @@ pub fn subject(text: &str) -> Option<String> {
         };
         // A blank line ends the subject, unless it cuts a phrase in two (`… SESSION AS`,
         // blank, `DEBATE OVER …`), as some copies' line breaks do.
-        if after_blank && !phrase_cut(&parts, &next) {
+        let line_after = rest.clone().find(|line| !line.trim().is_empty());
+        if after_blank && !phrase_cut(&parts, &next, line_after) {
             break;
         }
         if continued.is_none() && !continues_subject(&parts, &next) {
@@ -222,10 +227,31 @@ const LINKING_WORDS: &[&str] = &[
     "INTO", "OF", "ON", "OR", "OVER", "THE", "TO", "WITH",
 ];
 
+/// How many lines after the SUBJECT line its continuation is looked for in.
+const MAX_SUBJECT_LINES: usize = 16;
+
+/// The start of a field that follows the subject: a line the subject's words come before.
+static FIELD_AFTER_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?i)^\s*(?:refs?\b|reftels?\b|classified\s+by|e\.\s?o\.|decl\s*:|tags\b)")
+});
+
 /// Whether the words before and after a blank line belong to one phrase: the subject so
 /// far ends with a linking word, a possessive or a comma, or the next line starts with a
-/// linking word.
-fn phrase_cut(parts: &[String], next: &str) -> bool {
+/// linking word; or the next line is a short line in the subject's case with the next
+/// field (REF, Classified By) right after it (`… AFTER CURRENCY`, blank, `REFORM`, blank,
+/// `REF: …`).
+fn phrase_cut(parts: &[String], next: &str, line_after: Option<&str>) -> bool {
+    let so_far = parts.join(" ");
+    let capitals = |text: &str| !text.chars().any(char::is_lowercase);
+    let before_next_field = line_after.is_some_and(|line| FIELD_AFTER_SUBJECT.is_match(line))
+        && next.split_whitespace().count() <= 12
+        && capitals(&so_far) == capitals(next)
+        && !next.trim_end().ends_with('.');
+    before_next_field || phrase_cut_at_words(parts, next)
+}
+
+/// [`phrase_cut`] by the words on either side of the blank line.
+fn phrase_cut_at_words(parts: &[String], next: &str) -> bool {
     let so_far = parts.join(" ");
     let so_far = so_far.trim_end();
     let linking = |word: Option<&str>| {
@@ -244,7 +270,11 @@ fn phrase_cut(parts: &[String], next: &str) -> bool {
 /// the text: not a field or paragraph, and, after a subject in capitals, not a line of
 /// ordinary sentence-cased prose.
 fn continues_subject(parts: &[String], line: &str) -> bool {
-    if AFTER_SUBJECT.is_match(line) || is_banner_line(line) {
+    // A line of punctuation only (a stray `<` a site left) carries nothing on.
+    if AFTER_SUBJECT.is_match(line)
+        || is_banner_line(line)
+        || !line.chars().any(char::is_alphanumeric)
+    {
         return false;
     }
     let so_far = parts.concat();

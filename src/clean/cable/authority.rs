@@ -652,7 +652,7 @@ fn is_listed_title(word: &str) -> bool {
 
 /// A title without the commas and long words' final dot it was written with.
 fn tidy_title(title: &str) -> String {
-    let title = title.trim_matches(|c: char| c.is_whitespace() || ",;:-".contains(c));
+    let title = title.trim_matches(|c: char| c.is_whitespace() || ",;:-?".contains(c));
     let last_word_len = title.rsplit(' ').next().map_or(0, str::len);
     match title.strip_suffix('.') {
         Some(stripped) if last_word_len > 5 => stripped.to_string(),

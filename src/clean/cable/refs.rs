@@ -98,7 +98,9 @@ fn ref_segments(opening: &str) -> Vec<Segment> {
         // `(C) 2005 STATE 117165` after `(B) …` is the next reference, not a paragraph
         // marked CONFIDENTIAL.
         let next_letter = next_parenthesised_letter(&segment.text, &line);
-        let carries_on = !blank_before || starts_with_letter_marker(&line);
+        let carries_on = !blank_before
+            || starts_with_letter_marker(&line)
+            || cites_next_letter(&segment.text, &line);
         if !carries_on
             || lines_in_block > MAX_BLOCK_LINES
             || (!next_letter && BLOCK_END.is_match(&line))
@@ -210,6 +212,27 @@ fn starts_with_letter_marker(line: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether `line` holds, after white space, the letter after the block's last one before
+/// a cited cable (`OF 10/6 D) STATE 2158`): a REF block broken by a blank line mid-item.
+fn cites_next_letter(block: &str, line: &str) -> bool {
+    let block = collapse_spaces(block);
+    let Some(last) = letter_markers(block.trim_start())
+        .last()
+        .map(|marker| marker.letter)
+    else {
+        return false;
+    };
+    if last >= 'Z' {
+        return false;
+    }
+    let expected = char::from(last as u8 + 1);
+    let bytes = line.as_bytes();
+    (1..line.len())
+        .filter(|&at| bytes[at - 1] == b' ')
+        .filter_map(|at| marker_at(line, at, expected))
+        .any(|end| cites_cable(&line[end..]))
 }
 
 /// Splits a REF block's text into items: by its letters `A.`, `B)`, `(C)` when it has

@@ -136,6 +136,13 @@ pub(super) fn page_text(line: &str) -> Option<Cow<'_, str>> {
     if PAGE_BREAK_LINE.is_match(line) {
         return text_before_page_break(line).map(Cow::Borrowed);
     }
+    // `A. 08 SAO PAULO 268 B. 08 BRASILIA 175 BRASILIA 00000034 001.2 OF 005`: a break
+    // after words that are not all letters.
+    if PAGE_BREAK_NUMBER.is_match(line) {
+        if let Some(before) = text_before_page_break(line) {
+            return Some(Cow::Borrowed(before));
+        }
+    }
     // `… FOR THE PAGE 02 RUEHFRA2440 C O N F I D E N T I A L PARIS 002440`: a page heading
     // run onto the end of a line of text.
     if let Some(heading) = PAGE_HEADING_RUN_ON.find(line) {
@@ -170,8 +177,12 @@ pub(super) fn text_before_page_break(line: &str) -> Option<&str> {
     let before = line[..number.start()].trim_end();
     let words: Vec<&str> = before.split_whitespace().collect();
     let post_words = (1..=words.len().min(4)).rev().find(|&count| {
-        let written: String = words[words.len() - count..].concat();
-        posts::canonical_post_name(&written).is_some_and(|post| posts::is_known_post(&post))
+        let post = &words[words.len() - count..];
+        let written: String = post.concat();
+        !post
+            .iter()
+            .any(|word| word.bytes().any(|b| b.is_ascii_digit()))
+            && posts::canonical_post_name(&written).is_some_and(|post| posts::is_known_post(&post))
     })?;
     let kept = words.len() - post_words;
     if kept == 0 {

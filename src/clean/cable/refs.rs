@@ -74,10 +74,9 @@ fn ref_segments(opening: &str) -> Vec<Segment> {
     let mut lines_in_block = 0;
     for line in lines_of(opening) {
         if let Some((letter, rest)) = ref_keyword(line).or_else(|| glued_to_subject(line)) {
-            segments.push(Segment {
-                letter,
-                text: rest.to_string(),
-            });
+            // `REF: A. 08 SAO PAULO 268 B. 08 BRASILIA 175 BRASILIA 00000034 001.2 OF 005`
+            let text = page_text(rest).map_or_else(String::new, |text| text.into_owned());
+            segments.push(Segment { letter, text });
             (in_block, blank_before, lines_in_block) = (true, false, 0);
             continue;
         }
@@ -100,6 +99,7 @@ fn ref_segments(opening: &str) -> Vec<Segment> {
         let next_letter = next_parenthesised_letter(&segment.text, &line);
         let carries_on = !blank_before
             || starts_with_letter_marker(&line)
+            || number_wrapped_from_post(&segment.text, &line)
             || cites_next_letter(&segment.text, &line);
         if !carries_on
             || lines_in_block > MAX_BLOCK_LINES
@@ -142,7 +142,7 @@ fn ref_keyword(line: &str) -> Option<(Option<char>, &str)> {
     }
     let after = after.trim_start_matches([' ', '\t']);
     if let Some(rest) = after.strip_prefix(':') {
-        return Some((None, rest));
+        return Some((None, without_repeated_keyword(rest)));
     }
     let capitals = !keyword.bytes().any(|b| b.is_ascii_lowercase());
     if keyword_len <= 6 {
@@ -154,6 +154,25 @@ fn ref_keyword(line: &str) -> Option<(Option<char>, &str)> {
     // `REF STATE 5107`: only in capitals, and only when a cited cable follows at once.
     let bare = capitals && keyword_len <= 6 && !after.is_empty();
     (bare && cable_at(&words(after), 0).is_some()).then_some((None, after))
+}
+
+/// Past a keyword written twice: `REF: REF (A) MADRID 3785 (B) …`.
+fn without_repeated_keyword(rest: &str) -> &str {
+    let trimmed = rest.trim_start();
+    match trimmed.get(..4) {
+        Some(head) if head.eq_ignore_ascii_case("REF ") => &trimmed[4..],
+        _ => rest,
+    }
+}
+
+/// Whether a block broken by a blank line between a post and its number carries on:
+/// `(C) SECSTATE`, blank, `36633`.
+fn number_wrapped_from_post(block: &str, line: &str) -> bool {
+    let last_word = block.split_whitespace().next_back().unwrap_or("");
+    let first_word = line.split_whitespace().next().unwrap_or("");
+    is_post_word(last_word)
+        && posts::canonical_post_name(last_word).is_some_and(|post| posts::is_known_post(&post))
+        && cable_number(first_word).is_some()
 }
 
 /// The letter right after a REF keyword: `A:`, `A.`, `A)`, `(A)`, `A,`, or a capital `A `.

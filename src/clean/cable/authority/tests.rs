@@ -1,5 +1,5 @@
 //! Unit tests of the `Classified By` parser: the cases of `cases/classified_by.toml`, and
-//! the reasons and names alone.
+//! the reasons alone.
 
 use serde::Deserialize;
 
@@ -46,28 +46,4 @@ fn reasons_in_their_spellings() {
         assert_eq!(reasons(written), expected, "{written:?}");
     }
     assert!(reasons("no section here (b)").is_empty());
-}
-
-#[test]
-fn names_and_titles_split() {
-    let split = |who: &str| split_person(who);
-    let some = |text: &str| Some(text.to_string());
-    assert_eq!(split("Econoff TLStone"), (some("TLStone"), some("Econoff")));
-    assert_eq!(
-        split("A/PolAd A. \u{201c}Hoot\u{201d} Baker"),
-        (some("A. \u{201c}Hoot\u{201d} Baker"), some("A/PolAd"))
-    );
-    assert_eq!(
-        split("Charge d'Affaires a.i. William North"),
-        (some("William North"), some("Charge d'Affaires a.i."))
-    );
-    assert_eq!(
-        split("U/S Maria Otero (G)"),
-        (some("Maria Otero"), some("U/S"))
-    );
-    assert_eq!(
-        split("Charge d\u{2019}Affaires W. Scott Reid III."),
-        (some("W. Scott Reid III."), some("Charge d\u{2019}Affaires"))
-    );
-    assert_eq!(split(" , "), (None, None));
 }

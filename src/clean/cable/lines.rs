@@ -58,38 +58,70 @@ pub(super) fn lines_of(text: &str) -> impl Iterator<Item = &str> + '_ {
 }
 
 /// `text` with each run of white space made one space and none at either end: what
-/// `text::collapse_whitespace` does, byte by byte for ASCII, which is most of a cable.
+/// `text::collapse_whitespace` does. Text whose only white space is ASCII (nearly every
+/// cable) is copied a stretch at a time between the places that need a change.
 pub(super) fn collapse_spaces(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut word_start = None;
-    let mut index = 0;
-    while index < bytes.len() {
-        let byte = bytes[index];
-        let (space, width) = if byte.is_ascii() {
-            (byte.is_ascii_whitespace() || byte == 0x0b, 1)
-        } else {
-            let c = text[index..].chars().next().unwrap_or(' ');
-            (c.is_whitespace(), c.len_utf8())
-        };
-        match (space, word_start) {
-            (true, Some(start)) => {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(&text[start..index]);
-                word_start = None;
-            }
-            (false, None) => word_start = Some(index),
-            _ => {}
-        }
-        index += width;
+    if has_other_white_space(text) {
+        return collapse_any_spaces(text);
     }
-    if let Some(start) = word_start {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let is_space = |b: u8| matches!(b, b' ' | b'\n' | b'\t' | b'\r');
+    let mut out: Vec<u8> = Vec::with_capacity(len);
+    let mut at = bytes.iter().position(|&b| !is_space(b)).unwrap_or(len);
+    // The next line break, tab or carriage return, and the next two spaces in a row: the
+    // only places where the text changes. Each is searched for again once passed.
+    let find_break = |from: usize| memchr::memchr3(b'\n', b'\t', b'\r', &bytes[from..]);
+    let find_double = |from: usize| memchr::memmem::find(&bytes[from..], b"  ");
+    let mut next_break = find_break(at).map_or(len, |offset| at + offset);
+    let mut next_double = find_double(at).map_or(len, |offset| at + offset);
+    while at < len {
+        if next_break < at {
+            next_break = find_break(at).map_or(len, |offset| at + offset);
+        }
+        if next_double < at {
+            next_double = find_double(at).map_or(len, |offset| at + offset);
+        }
+        let stretch_end = next_break.min(next_double);
+        out.extend_from_slice(&bytes[at..stretch_end]);
+        at = stretch_end;
+        while at < len && is_space(bytes[at]) {
+            at += 1;
+        }
+        if at < len && out.last().is_some_and(|&last| last != b' ') {
+            out.push(b' ');
+        }
+    }
+    while out.last() == Some(&b' ') {
+        out.pop();
+    }
+    // Only ASCII white space was dropped or made a space, so the bytes are still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| collapse_any_spaces(text))
+}
+
+/// Whether `text` holds white space other than space, line feed, tab and carriage return:
+/// a vertical tab or form feed, or a Unicode space (no-break, ideographic, …), whose
+/// UTF-8 forms all start with one of the bytes C2, E1, E2, E3.
+fn has_other_white_space(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let starts_other = |at: usize| {
+        text.get(at..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(char::is_whitespace)
+    };
+    memchr::memchr2(0x0b, 0x0c, bytes).is_some()
+        || memchr::memchr3_iter(0xc2, 0xe1, 0xe2, bytes).any(starts_other)
+        || memchr::memchr_iter(0xe3, bytes).any(starts_other)
+}
+
+/// [`collapse_spaces`] for any text, a character at a time.
+fn collapse_any_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&text[start..]);
+        out.push_str(word);
     }
     out
 }
@@ -203,3 +235,6 @@ static PAGE_BREAK_NUMBER: LazyLock<Regex> =
 pub(super) fn is_page_furniture(line: &str) -> bool {
     may_be_page_furniture(line) && (PAGE_BREAK_LINE.is_match(line) || BANNER_ONLY.is_match(line))
 }
+
+#[cfg(test)]
+mod tests;

@@ -36,10 +36,28 @@ static PARAGRAPH_START: LazyLock<Regex> = LazyLock::new(|| regex(r"(?m)^[ \t]*\d
 /// How far into a text a summary without a label may end.
 const MAX_UNLABELLED_END: usize = 10_000;
 
-/// The end marker: `End summary.`, `END SUMMARY`, `(End Summary)`, split over lines too.
-static SUMMARY_END: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?i)\bend\s+(?:of\s+(?:the\s+)?)?(?:introduction\s+and\s+)?summary\b")
-});
+/// The words of an end marker before its `summary`: `End summary.`, `END SUMMARY`, `(End
+/// Summary)`, `End of summary`, split over lines too; matched against the text just before
+/// each `summary`, which is far rarer in a cable than `end`.
+static END_BEFORE_SUMMARY: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\bend\s+(?:of\s+(?:the\s+)?)?(?:introduction\s+and\s+)?$"));
+
+/// How far before its `summary` an end marker's first word may be.
+const END_MARKER_LOOKBACK: usize = 48;
+
+/// The first end marker in `text`: where it starts.
+fn end_marker(text: &str) -> Option<usize> {
+    SUMMARY_WORD.find_iter(text).find_map(|word| {
+        let whole_word = text[word.end()..]
+            .bytes()
+            .next()
+            .is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_');
+        let from = floor_char_boundary(text, word.start().saturating_sub(END_MARKER_LOOKBACK));
+        let before = &text[from..word.start()];
+        let found = END_BEFORE_SUMMARY.find(before).filter(|_| whole_word)?;
+        Some(from + found.start())
+    })
+}
 
 /// A numbered paragraph's opening, and the marking after it: `1. (C) `.
 static PARAGRAPH_OPENING: LazyLock<Regex> = LazyLock::new(|| {
@@ -62,8 +80,8 @@ pub fn summary(body: &str) -> Option<String> {
     };
     let window_end = floor_char_boundary(body, start.saturating_add(MAX_SUMMARY_LEN));
     let window = &body[start..window_end];
-    let text = match SUMMARY_END.find(window) {
-        Some(end) => &window[..end.start()],
+    let text = match end_marker(window) {
+        Some(end) => &window[..end],
         None => first_paragraph(window, heading),
     };
     let summary = tidy(text);
@@ -144,12 +162,9 @@ fn heading_after_text(line: &str, after: &str) -> bool {
 /// summary.`): the numbered paragraph the marker ends.
 fn unlabelled_summary(body: &str) -> Option<String> {
     let window = &body[..floor_char_boundary(body, MAX_UNLABELLED_END)];
-    let end = SUMMARY_END.find(window)?;
-    let start = PARAGRAPH_START
-        .find_iter(&window[..end.start()])
-        .last()?
-        .start();
-    let summary = tidy(&window[start..end.start()]);
+    let end = end_marker(window)?;
+    let start = PARAGRAPH_START.find_iter(&window[..end]).last()?.start();
+    let summary = tidy(&window[start..end]);
     (!summary.is_empty()).then_some(summary)
 }
 

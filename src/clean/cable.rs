@@ -20,8 +20,8 @@ mod summary;
 mod tag_list;
 
 use lines::{
-    collapse_spaces, floor_char_boundary, is_banner_line, is_page_furniture, lines_of, opening,
-    page_text,
+    collapse_spaces, floor_char_boundary, is_banner_line, is_page_furniture, lines_of, offset_in,
+    opening, page_text,
 };
 pub use metadata::metadata;
 use subject_lines::{MAX_SUBJECT_LINES, continues_subject, next_subject_line, phrase_cut};

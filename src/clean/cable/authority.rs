@@ -214,8 +214,14 @@ fn reasons(text: &str) -> Vec<String> {
 fn letters_after(text: &str) -> Vec<char> {
     let mut letters = Vec::new();
     let (mut in_parentheses, mut after_separator) = (false, true);
+    // The letter just taken, while only white space follows it: `1.4 B C AND D` lists
+    // letters in the same case with spaces alone between them.
+    let mut letter_before: Option<char> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
+        if !c.is_whitespace() && !c.is_ascii_alphabetic() {
+            letter_before = None;
+        }
         match c {
             '(' => (in_parentheses, after_separator) = (true, true),
             ')' => (in_parentheses, after_separator) = (false, false),
@@ -232,19 +238,23 @@ fn letters_after(text: &str) -> Vec<char> {
                     chars.next();
                 }
                 let letter = c.to_ascii_lowercase();
+                let listed_after_letter = letter_before
+                    .is_some_and(|before| before.is_ascii_uppercase() == c.is_ascii_uppercase());
                 if word_len == 1
                     && ('a'..='h').contains(&letter)
-                    && (in_parentheses || after_separator)
+                    && (in_parentheses || after_separator || listed_after_letter)
                 {
                     if !letters.contains(&letter) {
                         letters.push(letter);
                     }
                     after_separator = false;
+                    letter_before = Some(c);
                 } else if ["and", "an", "or"]
                     .iter()
                     .any(|joiner| word.eq_ignore_ascii_case(joiner))
                 {
                     after_separator = true;
+                    letter_before = None;
                 } else {
                     break;
                 }

@@ -10,9 +10,10 @@ use crate::model::Declassify;
 /// How far into a text the `DECL:` value is looked for: it sits in the opening.
 const SEARCH_WINDOW: usize = 8_000;
 
-/// The `DECL:` value (`DECL: 01/15/2029`, `Declassify on: 2029/01/15`).
+/// The `DECL:` value (`DECL: 01/15/2029`, `Declassify on: 2029/01/15`, a stray letter in
+/// `DECLl: 05/12/2018`).
 static DECL: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?i)\b(?:DECL(?:ASSIFY)?(?:\s+ON)?\s*:|Declassify\s+on\b)[ \t]*(?P<value>[^\n]*)")
+    regex(r"(?i)\b(?:DECL(?:ASSIFY|[a-z])?(?:\s+ON)?\s*:|Declassify\s+on\b)[ \t]*(?P<value>[^\n]*)")
 });
 
 /// Where another field runs on after the `DECL:` value on its line.

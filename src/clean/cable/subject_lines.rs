@@ -68,14 +68,14 @@ static FIELD_AFTER_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether the words before and after a blank line belong to one phrase: the subject so
 /// far ends with a linking word, a possessive or a comma, or the next line starts with a
-/// linking word; or the next line is a short line in the subject's case with the next
-/// field (REF, Classified By) right after it (`… AFTER CURRENCY`, blank, `REFORM`, blank,
-/// `REF: …`).
+/// linking word; or the next line, in the subject's case and not too long for a subject
+/// (40 words in capitals, 12 otherwise), has the next field (REF, Classified By) right
+/// after it (`… AFTER CURRENCY`, blank, `REFORM`, blank, `REF: …`).
 pub(super) fn phrase_cut(parts: &[String], next: &str, line_after: Option<&str>) -> bool {
     let so_far = parts.join(" ");
     let capitals = |text: &str| !text.chars().any(char::is_lowercase);
     let before_next_field = line_after.is_some_and(|line| FIELD_AFTER_SUBJECT.is_match(line))
-        && next.split_whitespace().count() <= 12
+        && next.split_whitespace().count() <= if capitals(&so_far) { 40 } else { 12 }
         && capitals(&so_far) == capitals(next)
         && !next.trim_end().ends_with('.');
     before_next_field || phrase_cut_at_words(parts, next)

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{MARKING, collapse_spaces, floor_char_boundary, lines_of, page_text, regex};
+use super::{MARKING, collapse_spaces, floor_char_boundary, lines_of, offset_in, page_text, regex};
 
 /// How far after its label a summary's end marker is looked for.
 const MAX_SUMMARY_LEN: usize = 20_000;
@@ -78,6 +78,11 @@ pub fn summary(body: &str) -> Option<String> {
     let Some((start, heading)) = summary_start(body) else {
         return unlabelled_summary(body);
     };
+    let start = if heading {
+        label_after_heading(body, start).unwrap_or(start)
+    } else {
+        start
+    };
     let window_end = floor_char_boundary(body, start.saturating_add(MAX_SUMMARY_LEN));
     let window = &body[start..window_end];
     let text = match end_marker(window) {
@@ -112,6 +117,19 @@ fn summary_start(body: &str) -> Option<(usize, bool)> {
         }
     }
     None
+}
+
+/// After a `Summary` heading, the label given again at the start of the paragraph under
+/// it (`(S//NF) Summary`, blank, `1. (S//NF) SUMMARY. On …`): where the text starts past it.
+fn label_after_heading(body: &str, heading_end: usize) -> Option<usize> {
+    let rest = body.get(heading_end..)?;
+    let line = lines_of(rest).find(|line| !line.trim().is_empty())?;
+    let line_start = heading_end + offset_in(rest, line);
+    let word = SUMMARY_WORD.find(&line[..floor_char_boundary(line, MAX_LABEL_TAIL)])?;
+    match label_in_line(line, word.end()) {
+        Some((offset, false)) => Some(line_start + offset),
+        _ => None,
+    }
 }
 
 /// A label in one line: at its start (`1. (C) Summary:`, a heading alone), or after other

@@ -8,38 +8,32 @@ use regex::Regex;
 use super::text::collapse_whitespace;
 use crate::model::CableId;
 
+mod authority;
+mod declassify;
+mod lines;
+mod metadata;
+mod refs;
+mod routing;
+mod signer;
+mod subject_lines;
+mod summary;
+mod tag_list;
+
+use lines::{
+    collapse_spaces, floor_char_boundary, is_banner_line, is_page_furniture, lines_of, offset_in,
+    opening, page_text,
+};
+pub use metadata::metadata;
+use subject_lines::{MAX_SUBJECT_LINES, continues_subject, next_subject_line, phrase_cut};
+
+/// Compiles a built-in pattern, its word boundaries (`\b`) made ASCII ones: the cable
+/// fields they delimit are ASCII, and a Unicode boundary would send every search of a text
+/// holding a curly quote or an accent to the regex crate's slowest engine.
 fn regex(pattern: &str) -> Regex {
-    Regex::new(pattern)
+    let ascii_boundaries = pattern.replace(r"\b", r"(?-u:\b)");
+    Regex::new(&ascii_boundaries)
         .unwrap_or_else(|error| panic!("built-in pattern {pattern:?} is broken: {error}"))
 }
-
-/// `SUBJECT: …`, `SUBJ: …`, `Subject: …` at the start of a line.
-static SUBJECT_LINE: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?m)^[ \t]*(?:SUBJECT|SUBJ|Subject)[ \t]*:[ \t]*(.*)$"));
-
-/// `Subject:` anywhere in a line, any case.
-static SUBJECT_INLINE: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?im)\bsubj(?:ect)?[ \t]*:[ \t]*(.*)$"));
-
-/// The first numbered paragraph: `1. (C) …`.
-static FIRST_PARAGRAPH: LazyLock<Regex> = LazyLock::new(|| regex(r"(?m)^\s*1\s*\.\s"));
-
-/// Lines that begin the next part of a cable, ending a subject's continuation.
-static AFTER_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?ix)^\s*(?:
-            (?:REF|REFS|REFTEL|REFTELS|REFERENCE|REFERENCES|CLASSIFIED\s+BY|DERIVED\s+FROM
-              |REASON|DECL|DECLASSIFY\s+ON|TAGS|E\.\s?O\.|EO\s+\d|ACTION|INFO|SENSITIVE\s+BUT\s+UNCLASSIFIED
-              |SBU|NOFORN|SIPDIS|SUMMARY|BEGIN\s+SUMMARY|SUMMARY\s+AND\s+COMMENT|CLASSIFICATION|THIS\s+IS)
-            \b
-          | \d+\s*\.\s                                  # a numbered paragraph
-          | \d+\s*\.\s*\(                               # 1.(C)
-          | \([A-Z/]{1,6}\)\s                           # (U) Text
-          | [-=_*]{3,}                                  # a rule
-          | (?:MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY),\s
-        )",
-    )
-});
 
 /// Original telegram page-break lines: `MOSCOW 00003728 002 OF 002`, `PAGE 02 ATHENS 02959
 /// 171944Z`. They are part of the cable, but never of a subject.
@@ -86,15 +80,6 @@ static DTG: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// A TAGS line: `TAGS: PREL PHUM CH`, `TAGS PREL, PGOV`, `Tags: prel, pgov`.
-static TAGS_LINE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?im)^[ \t]*TAGS[ \t]*:?[ \t]+(.*)$"));
-
-/// TAGS run on after other fields: `E.O. 12958: N/A TAGS: PGOV BR`, with a colon.
-static TAGS_INLINE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?im)\bTAGS[ \t]*:[ \t]*(.*)$"));
-
-/// A `Subject:` that runs on after the tags on the same line.
-static SUBJECT_AFTER_TAGS: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\s+subj(?:ect)?\s*:.*$"));
-
 /// Routing lines at the top of a cable that has no separate header block.
 static ROUTING_LINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -107,91 +92,171 @@ static ROUTING_LINE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// `SUBJECT: …`, `SUBJ: …`, `Subject: …` at the start of a line.
+static SUBJECT_LINE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?m)^[ \t]*(?:SUBJECT|SUBJ|Subject|Subj)[ \t]*:[ \t]*(.*)$"));
+
+/// `SUBJECT TEXT…` without a colon, as some older cables write it; looked for only in the
+/// cable's opening.
+static SUBJECT_BARE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?m)^[ \t]*(?:SUBJECT|SUBJ)[ \t]+([A-Z(].*)$"));
+
+/// `Subject:` anywhere in a line, any case.
+static SUBJECT_INLINE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?im)\bsubj(?:ect)?[ \t]*:[ \t]*(.*)$"));
+
+/// A classification marking in parentheses: `(C)`, `(SBU)`, `(S/NF)`, `(C//REL UK)`,
+/// `(u)`.
+const MARKING: &str = r"\(\s*(?i:U|C|S|TS|SBU|LOU|FOUO|NF|S-NF|C-NF)(?:\s*(?:/{1,2})\s*[A-Za-z][A-Za-z\x20,]{0,30})?\s*\)";
+
+/// Markings that open or close a subject line.
+static SUBJECT_MARKINGS: LazyLock<(Regex, Regex)> = LazyLock::new(|| {
+    (
+        regex(&format!(r"^\s*(?:{MARKING}\s*)+")),
+        regex(&format!(r"(?:\s*{MARKING})+\s*$")),
+    )
+});
+
+/// The next field run onto the end of a subject line: `… AS UK PRIMEREF: A. LONDON 1939`,
+/// `… IMPLICATIONS Classified By: …`.
+static FIELD_GLUED: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?:REFS?|REFTELS?):\s|\s(?:Classified|CLASSIFIED)\s+(?:By|BY)\b"));
+
 /// The full subject: the `SUBJECT:` line and its continuation lines, joined, with
-/// page-break lines and repeated classification lines skipped.
+/// page-break lines and repeated classification lines skipped and classification
+/// markings (`(C)`, `(S/NF)`) removed from either end.
 pub fn subject(text: &str) -> Option<String> {
-    let found = SUBJECT_LINE.captures(text).or_else(|| {
+    let opening = opening(text);
+    let with_colon = SUBJECT_LINE.captures(text);
+    let bare = SUBJECT_BARE.captures(opening);
+    let found = match (with_colon, bare) {
+        (Some(colon), Some(bare)) if bare.get(0)?.start() < colon.get(0)?.start() => bare,
+        (Some(colon), _) => colon,
+        (None, Some(bare)) => bare,
         // Sentence-cased copies can run `… Tags: … Subject: …` together on one line; look
-        // for that only in the cable's opening, before its first numbered paragraph.
-        let opening = &text[..FIRST_PARAGRAPH.find(text).map_or(text.len(), |m| m.start())];
-        SUBJECT_INLINE.captures(opening)
-    })?;
-    let first = found.get(1).map_or("", |m| m.as_str());
-    let after = &text[found.get(0).map_or(0, |m| m.end())..];
-    let mut parts = vec![first.to_string()];
-    for line in after.lines().skip(1) {
-        if line.trim().is_empty() {
+        // for that only in the cable's opening.
+        (None, None) => SUBJECT_INLINE.captures(opening)?,
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut line = found.get(1).map_or("", |m| m.as_str()).to_string();
+    let following: Vec<&str> = lines_of(&text[found.get(0).map_or(0, |m| m.end())..])
+        .skip(1)
+        .take(MAX_SUBJECT_LINES)
+        .collect();
+    let mut rest = following.iter().copied();
+    let mut blank_lines_allowed = usize::from(line.trim().is_empty()) * 2;
+    loop {
+        if let Some(glued) = FIELD_GLUED.find(&line) {
+            parts.push(line[..glued.start()].to_string());
             break;
         }
-        if PAGE_BREAK_LINE.is_match(line) || BANNER_ONLY.is_match(line) {
-            continue;
+        // A `\` at the end of a line carries the subject on, over a blank line too.
+        let continued = line.trim_end().strip_suffix('\\').map(str::to_string);
+        if continued.is_some() {
+            blank_lines_allowed = 1;
         }
-        let line = PAGE_BREAK_PREFIX.replace(line, "");
-        if AFTER_SUBJECT.is_match(&line) || BANNER.is_match(&line) {
+        parts.push(continued.clone().unwrap_or(line));
+        let Some((next, after_blank)) = next_subject_line(&mut rest, &mut blank_lines_allowed)
+        else {
+            break;
+        };
+        // A blank line ends the subject, unless it cuts a phrase in two (`… SESSION AS`,
+        // blank, `DEBATE OVER …`), as some copies' line breaks do.
+        let line_after = rest.clone().find(|line| !line.trim().is_empty());
+        if after_blank && !phrase_cut(&parts, &next, line_after) {
             break;
         }
-        parts.push(line.into_owned());
+        if continued.is_none() && !continues_subject(&parts, &next) {
+            break;
+        }
+        line = next;
     }
-    let joined = collapse_whitespace(&parts.join(" "));
+    let joined = collapse_spaces(&parts.join(" "));
+    let (opening_marks, closing_marks) = &*SUBJECT_MARKINGS;
+    let joined = opening_marks.replace(&joined, "");
+    let joined = closing_marks.replace(&joined, "").trim().to_string();
     (!joined.is_empty()).then_some(joined)
 }
 
-/// The TAGS line's tags, continuation lines included when the line ends with a comma.
+/// A TAGS line: `TAGS: PREL PHUM CH`, `TAGS PREL, PGOV`, `Tags: prel, pgov`, `TAG PTER`.
+static TAGS_LINE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?m)^[ \t]*(?:(?i:TAGS?)[ \t]*:[ \t]*|TAGS?[ \t]+)(.*)$"));
+
+/// TAGS run on after other fields: `E.O. 12958: N/A TAGS: PGOV BR`, `DECL: 03/20/2019 TAG
+/// PTER, PGOV`.
+static TAGS_INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?m)(?:\b(?i:TAGS?)[ \t]*:[ \t]*|(?:\d|N/A)[ \t]+TAGS?[ \t]+([A-Z]{2,}\b))(.*)$")
+});
+
+/// A `Subject:` that runs on after the tags on the same line.
+static SUBJECT_AFTER_TAGS: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)(?:^|\s+)subj(?:ect)?\s*:.*$"));
+
+/// The start of a line that is a field of its own, never a continuation of the tags.
+static FIELD_START: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(?:subj(?:ect)?\b|refs?\b|reftels?\b|classified\s+by|e\.\s?o\.|eo\s+\d|decl\b|sipdis|\d+\s*\.|\()",
+    )
+});
+
+/// The TAGS line's tags, upper-cased and each once, in order: continuation lines joined
+/// (after a trailing comma, or when they hold only tag codes), the list split on commas or
+/// spaces, and a person or organisation in parentheses (`OVIP (STEINBERG, JAMES B.)`)
+/// given as a tag of its own after its code.
 pub fn tags(text: &str) -> Vec<String> {
-    let opening = &text[..FIRST_PARAGRAPH.find(text).map_or(text.len(), |m| m.start())];
-    let Some(found) = TAGS_LINE
-        .captures(opening)
-        .or_else(|| TAGS_INLINE.captures(opening))
-    else {
+    let opening = opening(text);
+    let (start, first) = if let Some(found) = TAGS_LINE.captures(opening) {
+        (
+            found.get(0).map_or(0, |m| m.end()),
+            found.get(1).map_or("", |m| m.as_str()).to_string(),
+        )
+    } else if let Some(found) = TAGS_INLINE.captures(opening) {
+        let code = found.get(1).map_or("", |m| m.as_str());
+        let rest = found.get(2).map_or("", |m| m.as_str());
+        (found.get(0).map_or(0, |m| m.end()), format!("{code}{rest}"))
+    } else {
         return Vec::new();
     };
-    let first = found.get(1).map_or("", |m| m.as_str());
-    let mut joined = SUBJECT_AFTER_TAGS.replace(first, "").trim_end().to_string();
-    let after = &text[found.get(0).map_or(0, |m| m.end())..];
-    let mut continuation = after.lines().skip(1);
-    while joined.ends_with(',') {
-        match continuation.next() {
-            Some(line) if !line.trim().is_empty() && !line.contains(':') => {
-                joined.push(' ');
-                joined.push_str(line.trim());
+    let first = SUBJECT_AFTER_TAGS
+        .replace(&first, "")
+        .trim_end()
+        .to_string();
+    let lower_case_cable = !first.chars().any(|c| c.is_ascii_uppercase());
+    // Each line is split by its own separators (a space-separated line may be carried on
+    // by a comma-separated one); a name in parentheses broken over lines is one stretch.
+    let mut stretches = vec![first];
+    for line in lines_of(&text[start..]).skip(1) {
+        if is_page_furniture(line) {
+            continue;
+        }
+        let line = line.trim();
+        let Some(last) = stretches.last_mut() else {
+            break;
+        };
+        let after_comma = last.ends_with(',');
+        if line.is_empty()
+            || FIELD_START.is_match(line)
+            || !(after_comma || tag_list::codes_only(line, lower_case_cable))
+        {
+            break;
+        }
+        let line = SUBJECT_AFTER_TAGS.replace(line, "");
+        if last.matches('(').count() > last.matches(')').count() {
+            last.push(' ');
+            last.push_str(&line);
+        } else {
+            stretches.push(line.into_owned());
+        }
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for stretch in &stretches {
+        for tag in tag_list::split(&stretch.to_uppercase()) {
+            if !tag.is_empty() && !tags.contains(&tag) {
+                tags.push(tag);
             }
-            _ => break,
         }
     }
-    // Sentence-cased copies lower-case the tag codes, which are capitals by definition.
-    if !joined.chars().any(|c| c.is_ascii_uppercase()) {
-        joined = joined.to_ascii_uppercase();
-    }
-    let pieces: Vec<String> = if joined.contains(',') {
-        split_outside_parentheses(&joined)
-    } else {
-        joined.split_whitespace().map(str::to_string).collect()
-    };
-    pieces
-        .into_iter()
-        .map(|t| collapse_whitespace(&t))
-        .filter(|t| !t.is_empty())
-        .collect()
-}
-
-fn split_outside_parentheses(text: &str) -> Vec<String> {
-    let mut pieces = vec![String::new()];
-    let mut depth = 0usize;
-    for c in text.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
-                pieces.push(String::new());
-                continue;
-            }
-            _ => {}
-        }
-        if let Some(last) = pieces.last_mut() {
-            last.push(c);
-        }
-    }
-    pieces
+    tags
 }
 
 /// What the opening classification line says.

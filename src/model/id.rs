@@ -5,11 +5,16 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A canonical cable reference ID such as `08MOSCOW3728` or `1974ATHENS02959`.
+use super::posts::canonical_post;
+
+/// A canonical cable reference ID such as `08MOSCOW3728` or `74ATHENS2959`.
 ///
-/// Built only through [`CableId::parse`], which upper-cases, strips a PlusD-style `_a`/`_b`
-/// suffix and refuses anything but ASCII letters and digits, so an ID is always safe as a
-/// store key and as a file name.
+/// Built only through [`CableId::parse`] (or [`CableId::from_parts`]), which upper-cases,
+/// strips a PlusD-style `_a`/`_b` suffix, refuses anything but ASCII letters and digits, so
+/// an ID is always safe as a store key and as a file name, and writes every ID of the usual
+/// shape (year, post, number) the way the Cable Viewer's IDs do: the year as two digits,
+/// the post in its canonical spelling (`SECSTATE` → `STATE`, see [`crate::model::posts`]),
+/// the number without leading zeros. `1974ROME06120` and `74ROME6120` are one ID.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct CableId(String);
@@ -67,7 +72,23 @@ impl CableId {
         {
             return Err(bad());
         }
-        Ok((CableId(stem.to_ascii_uppercase()), suffix))
+        Ok((CableId(canonical_form(&stem.to_ascii_uppercase())), suffix))
+    }
+
+    /// The ID of the cable numbered `number` that `post` sent in `year`: what a parser
+    /// builds from `05 PARIS 5459` or `SECSTATE 12345` and the year it stands for. `year`
+    /// may be given with two digits or four (`5`, `05` and `2005` are one year); `post` as
+    /// written, with spaces, hyphens or dots (`RIO DE JAN`, `PORT-AU-PRINCE`).
+    pub fn from_parts(year: u16, post: &str, number: u32) -> Result<CableId, BadCableId> {
+        let letters: String = post.chars().filter(char::is_ascii_alphabetic).collect();
+        CableId::parse(&format!("{:02}{letters}{number}", year % 100)).map_err(|_| BadCableId {
+            value: format!("{year} {post} {number}"),
+        })
+    }
+
+    /// The year of the ID as two digits (`74` for `74ROME6120`), when it has the usual shape.
+    pub fn year_digits(&self) -> Option<u16> {
+        self.0.get(..2)?.parse().ok()
     }
 
     /// Parses and canonicalises an ID, dropping any `_a`/`_b` suffix.
@@ -79,6 +100,22 @@ impl CableId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The usual shape, `(\d{2}|\d{4})([A-Z]+)(\d+)`, written canonically; any other ID (a
+/// malformed one such as `08SCTION02OF02SAOPAULO335`) is kept as it is, upper-cased.
+fn canonical_form(upper: &str) -> String {
+    let year_len = upper.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &upper[year_len..];
+    let post_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let (post, number) = rest.split_at(post_len);
+    if post.is_empty() || number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return upper.to_string();
+    }
+    let year = &upper[year_len - 2..year_len];
+    let number = number.trim_start_matches('0');
+    let number = if number.is_empty() { "0" } else { number };
+    format!("{year}{}{number}", canonical_post(post))
 }
 
 impl fmt::Display for CableId {

@@ -3,6 +3,8 @@
 
 mod id;
 mod keys;
+mod meta;
+pub mod posts;
 mod quality;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -11,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use id::{BadCableId, CableId};
 pub use keys::{BadPageUrl, HostKey, PageUrl};
+pub use meta::{Addressee, ClassifiedBy, Declassify, Metadata, Reference};
 pub use quality::{Cut, Suspect, SuspectKind};
 
 /// One fetched (or ingested) page, before cleaning: what the server said and sent.

@@ -199,6 +199,7 @@ fn clean_document(
         title,
         subject,
         tags,
+        meta: Default::default(),
         classification: rule
             .classification
             .as_ref()
@@ -213,6 +214,12 @@ fn clean_document(
         cut: (!trimmed.cut.is_empty()).then_some(trimmed.cut),
         suspect: Vec::new(),
     };
+    cable.meta = cable::metadata(
+        cable.header.as_deref(),
+        &cable.body,
+        Some(&cable.id),
+        cable.created.as_deref(),
+    );
     let evidence = gate::Evidence {
         headline: cable.title.as_deref(),
         unplaced: &trimmed.unplaced,

@@ -10,7 +10,7 @@ use super::{ExportError, Sink};
 use crate::model::Cable;
 
 /// The CSV columns, in order: the cable record's fields.
-pub const CSV_COLUMNS: [&str; 15] = [
+pub const CSV_COLUMNS: [&str; 24] = [
     "id",
     "url",
     "site",
@@ -26,6 +26,15 @@ pub const CSV_COLUMNS: [&str; 15] = [
     "source_id",
     "cut",
     "suspect",
+    "references",
+    "reference_ids",
+    "to",
+    "info",
+    "excluded",
+    "signer",
+    "classified_by",
+    "declassify",
+    "summary",
 ];
 
 /// How tags are joined in one CSV field.
@@ -131,6 +140,31 @@ impl<W: Write> Sink for CsvSink<W> {
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(CSV_TAG_SEPARATOR),
+            json_text(&cable.meta.references),
+            cable
+                .meta
+                .references
+                .iter()
+                .filter_map(|reference| reference.id.as_ref().map(ToString::to_string))
+                .collect::<Vec<_>>()
+                .join(CSV_TAG_SEPARATOR),
+            json_text(&cable.meta.to),
+            json_text(&cable.meta.info),
+            json_text(&cable.meta.excluded),
+            text(&cable.meta.signer),
+            cable
+                .meta
+                .classified_by
+                .as_ref()
+                .map(json_text)
+                .unwrap_or_default(),
+            cable
+                .meta
+                .declassify
+                .as_ref()
+                .map(json_text)
+                .unwrap_or_default(),
+            text(&cable.meta.summary),
         ];
         self.writer
             .write_record(&record)
@@ -149,6 +183,19 @@ impl<W: Write> Sink for CsvSink<W> {
             }),
             None => Ok(()),
         }
+    }
+}
+
+/// A nested field as JSON text for one CSV cell: an empty list is an empty cell, and a
+/// value that is a plain string (a declassification date) is that string.
+fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    if json == "[]" {
+        return String::new();
+    }
+    match serde_json::from_str::<String>(&json) {
+        Ok(text) => text,
+        Err(_) => json,
     }
 }
 

@@ -70,6 +70,12 @@ pub struct Cable {
     pub origin: Option<String>,
     /// The TAGS line, split into its tags.
     pub tags: Vec<String>,
+    /// What the text says about itself besides: references, addressees, signer,
+    /// classifying authority, declassification, summary. Its fields sit beside the others
+    /// in JSON (`references`, `to`, `info`, `excluded`, `signer`, `classified_by`,
+    /// `declassify`, `summary`).
+    #[serde(flatten)]
+    pub meta: Metadata,
     /// `<rule file>@<version>` of the rule that made this record.
     pub rules: String,
     /// The site's own ID for this copy when it differs from `id` (PlusD's `…_a` suffixes,
@@ -100,6 +106,7 @@ impl Cable {
             classification: None,
             origin: None,
             tags: Vec::new(),
+            meta: Metadata::default(),
             rules: rules.to_string(),
             source_id: None,
             cut: None,

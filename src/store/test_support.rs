@@ -72,6 +72,7 @@ pub(crate) fn cable(id: &str, page: &PageUrl, site: &str, text: &str) -> Cable {
         classification: Some("CONFIDENTIAL".to_string()),
         origin: Some("Embassy Moscow".to_string()),
         tags: vec!["PREL".to_string()],
+        meta: Default::default(),
         rules: format!("{site}@0123456789ab"),
         source_id: None,
         cut: None,

@@ -76,7 +76,7 @@ fn export_of_every_format_matches_the_expected_files() {
 
     let csv = run(&["--format", "csv"]);
     let csv = String::from_utf8(csv.stdout).expect("UTF-8");
-    assert!(csv.starts_with("id,url,site,title,subject,header,body,created,classification,origin,tags,rules,source_id,cut,suspect\r\n"));
+    assert!(csv.starts_with("id,url,site,title,subject,header,body,created,classification,origin,tags,rules,source_id,cut,suspect,references,reference_ids,to,info,excluded,signer,classified_by,declassify,summary\r\n"));
     assert_expected("cables.csv", &csv);
     // RFC 4180: read back, it gives the same records.
     let mut reader = csv::Reader::from_reader(csv.as_bytes());

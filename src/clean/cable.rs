@@ -252,31 +252,144 @@ static CONTINUATION_PAGE: LazyLock<Regex> = LazyLock::new(|| {
 static DE_LINE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?m)^\s*DE\s+(?P<station>R[A-Z]{3,6})\s+#(?P<number>\d{1,6})"));
 
-/// The cable ID that the text itself gives: year from the date-time group (or `created`),
-/// post and serial number from the classification line, else from a page-break line,
-/// else from the routing block's station line and the table of routing indicators.
+/// The cable ID that the text itself gives: the first of [`ids_from_text`].
 pub fn id_from_text(text: &str, created: Option<&str>) -> Option<CableId> {
-    let (origin, number) = if let Some(banner) = banner(text) {
-        (banner.origin, banner.number)
-    } else if let Some(found) = CONTINUATION_PAGE.captures(text) {
-        (
+    ids_from_text(text, None, created).into_iter().next()
+}
+
+/// Every cable ID the text gives, most trusted first: the classification line of the
+/// body, then of the header (a heading of more than a page of addressees must not hide
+/// the body's), the same written in sentence case (`S e c r e t state 015220`) or
+/// garbled (`SS E C R E T PESHAWAR 000041`), a later
+/// page's first line (`MOSCOW 00003728 002 OF 002`), then the routing block's station
+/// line and the table of routing indicators. The year is the date-time group's (the
+/// header's first), else `created`'s. A text may name more than one: a cable that quotes
+/// another opens with that other's classification line, while its station line is its
+/// own.
+pub fn ids_from_text(body: &str, header: Option<&str>, created: Option<&str>) -> Vec<CableId> {
+    let parts: Vec<&str> = std::iter::once(body).chain(header).collect();
+    let Some(year) = header
+        .into_iter()
+        .chain([body])
+        .find_map(|part| DTG.captures(part))
+        .and_then(|found| four_digit_year(&found["year"]))
+        .or_else(|| created.and_then(|c| c.get(..4)?.parse().ok()))
+    else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, String)> = Vec::new();
+    for part in &parts {
+        found.extend(banner(part).map(|b| (b.origin, b.number)));
+    }
+    for part in &parts {
+        found.extend(sentence_cased_banner(part));
+    }
+    for part in &parts {
+        found.extend(garbled_banner(part));
+    }
+    for part in &parts {
+        found.extend(CONTINUATION_PAGE.captures(part).map(|page| {
+            (
+                page["origin"].trim().to_string(),
+                page["number"].trim_start_matches('0').to_string(),
+            )
+        }));
+    }
+    for part in &parts {
+        found.extend(DE_LINE.captures(part).and_then(|line| {
+            let post = super::posts::post_of(&line["station"])?;
+            Some((
+                post.to_string(),
+                line["number"].trim_start_matches('0').to_string(),
+            ))
+        }));
+    }
+    let mut ids: Vec<CableId> = Vec::new();
+    for (origin, number) in found {
+        let origin: String = origin.chars().filter(char::is_ascii_alphanumeric).collect();
+        // WikiLeaks redacted some posts to `XXXXXXXXXXXX`: that names no post.
+        if origin.bytes().all(|b| b == b'X') {
+            continue;
+        }
+        if let Ok(id) = CableId::parse(&format!("{:02}{origin}{number}", year % 100))
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// The post and number of a classification line written in sentence case, as some
+/// copies print a cable (`C o n f i d e n t i a l section 01 of 04 ankara 000348`). Only
+/// with the six-digit serial number those lines carry, so that a sentence that happens
+/// to start with "Secret" and end with a year is not taken for one.
+fn sentence_cased_banner(text: &str) -> Option<(String, String)> {
+    text.lines().take(40).find_map(|line| {
+        if !line.chars().any(|c| c.is_ascii_lowercase()) {
+            return None;
+        }
+        let upper = line.to_ascii_uppercase();
+        let found = BANNER.captures(&upper)?;
+        let written = upper.trim_end().rsplit(' ').next()?;
+        (written.len() == 6 && written.starts_with('0')).then(|| {
+            (
+                found["origin"].trim().to_string(),
+                found["number"].to_string(),
+            )
+        })
+    })
+}
+
+/// What follows a garbled classification line's classification: `SECTION 01 OF 02`
+/// perhaps, then the post and the six-digit serial number.
+static AFTER_GARBLED_CLASSIFICATION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^(?:SECTION\s+\d+\s+OF\s+\d+\s+)?(?P<origin>[A-Z][A-Z .'-]*?)\s+0*(?P<number>\d{1,5})\s*$",
+    )
+});
+
+/// The post and number of a classification line that a copy garbled (`SS E C R E T
+/// PESHAWAR 000041`, `UUNCLAS MANAGUA 001002`, `C ONFIDENTIAL SECTION 01 OF 03 BAKU
+/// 000744`): the words after the last of the first words whose letters, run together,
+/// end a classification word; only with a six-digit serial number, as those lines have.
+fn garbled_banner(text: &str) -> Option<(String, String)> {
+    const WORDS: [&str; 6] = [
+        "UNCLASSIFIED",
+        "UNCLAS",
+        "CONFIDENTIAL",
+        "ONFIDENTIAL",
+        "SECRET",
+        "ECRET",
+    ];
+    text.lines().take(40).find_map(|line| {
+        if !classification_word_opens(line) {
+            return None;
+        }
+        let mut squeezed = String::new();
+        let mut rest = None;
+        let mut offset = 0;
+        for token in line.split_inclusive(' ') {
+            offset += token.len();
+            squeezed.push_str(&token.trim().to_ascii_uppercase());
+            if squeezed.len() > 24 {
+                break;
+            }
+            if WORDS.iter().any(|word| squeezed.ends_with(word)) {
+                rest = Some(&line[offset..]);
+            }
+        }
+        let rest = rest?.trim();
+        let serial = rest.rsplit(' ').next()?;
+        if serial.len() != 6 || !serial.starts_with('0') {
+            return None;
+        }
+        let found = AFTER_GARBLED_CLASSIFICATION.captures(rest)?;
+        Some((
             found["origin"].trim().to_string(),
             found["number"].to_string(),
-        )
-    } else {
-        let found = DE_LINE.captures(text)?;
-        let post = super::posts::post_of(&found["station"])?;
-        (
-            post.to_string(),
-            found["number"].trim_start_matches('0').to_string(),
-        )
-    };
-    let year = DTG
-        .captures(text)
-        .and_then(|found| four_digit_year(&found["year"]))
-        .or_else(|| created.and_then(|c| c.get(..4)?.parse().ok()))?;
-    let origin: String = origin.chars().filter(char::is_ascii_alphanumeric).collect();
-    CableId::parse(&format!("{:02}{origin}{number}", year % 100)).ok()
+        ))
+    })
 }
 
 /// Normalises a date as a page shows it into ISO 8601: `2008-12-29 09:09`,

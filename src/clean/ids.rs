@@ -7,7 +7,9 @@
 //! The text's ID (post and number from the classification line, a page-break line or the
 //! station line; year from the date-time group) wins over a well-formed site ID only when
 //! both have the same year and number and the post alone differs: a cable that quotes
-//! another has that other's classification line in it, and then the site is right.
+//! another has that other's classification line in it, and then the site is right. In
+//! place of a malformed site ID, the text's ID of the same number is taken first (the
+//! station line of a cable that quotes another is its own), else the text's first.
 
 use super::Reject;
 use crate::model::CableId;
@@ -72,10 +74,14 @@ impl Parts<'_> {
 }
 
 /// Decides the ID of a copy from the site's spelling (`site`, from the URL or the page)
-/// and the ID the cable's text gives (`text`).
-pub fn decide(site: Option<&str>, text: Option<CableId>) -> Result<Decided, Reject> {
+/// and the IDs the cable's text gives (`text`, most trusted first, as
+/// [`super::cable::ids_from_text`] lists them).
+pub fn decide(site: Option<&str>, text: &[CableId]) -> Result<Decided, Reject> {
     let Some(raw) = site.map(str::trim) else {
-        let id = text.ok_or(Reject::NoCableId { found: None })?;
+        let id = text
+            .first()
+            .cloned()
+            .ok_or(Reject::NoCableId { found: None })?;
         return Ok(Decided {
             id,
             source_id: None,
@@ -85,36 +91,43 @@ pub fn decide(site: Option<&str>, text: Option<CableId>) -> Result<Decided, Reje
     let spelled = |id: &CableId| (!raw.eq_ignore_ascii_case(id.as_str())).then(|| raw.to_string());
     let parts = Parts::of(raw);
     let parsed = CableId::parse(raw).ok();
-    match (parts, parsed, text) {
-        (Some(parts), Some(site_id), text) if parts.well_formed() => {
-            if let Some(text_id) = text
-                && let Some(text_parts) = Parts::of(text_id.as_str())
-                && text_parts.year_and_number() == parts.year_and_number()
-                && !text_parts.same_post(&parts)
-            {
-                return Ok(Decided {
-                    source_id: Some(raw.to_string()),
-                    id: text_id,
-                    malformed: None,
-                });
-            }
-            Ok(Decided {
-                source_id: spelled(&site_id),
-                id: site_id,
+    if let (Some(parts), Some(site_id)) = (&parts, parsed.clone())
+        && parts.well_formed()
+    {
+        if let Some(text_id) = text.first()
+            && let Some(text_parts) = Parts::of(text_id.as_str())
+            && text_parts.year_and_number() == parts.year_and_number()
+            && !text_parts.same_post(parts)
+        {
+            return Ok(Decided {
+                source_id: Some(raw.to_string()),
+                id: text_id.clone(),
                 malformed: None,
-            })
+            });
         }
-        (_, _, Some(text_id)) => Ok(Decided {
+        return Ok(Decided {
+            source_id: spelled(&site_id),
+            id: site_id,
+            malformed: None,
+        });
+    }
+    let same_number = |id: &&CableId| {
+        parts.as_ref().is_some_and(|parts| {
+            Parts::of(id.as_str()).is_some_and(|p| p.year_and_number() == parts.year_and_number())
+        })
+    };
+    match (text.iter().find(same_number).or(text.first()), parsed) {
+        (Some(text_id), _) => Ok(Decided {
             source_id: Some(raw.to_string()),
-            id: text_id,
+            id: text_id.clone(),
             malformed: None,
         }),
-        (_, Some(site_id), None) => Ok(Decided {
+        (None, Some(site_id)) => Ok(Decided {
             source_id: None,
             id: site_id,
             malformed: Some(raw.to_string()),
         }),
-        (_, None, None) => Err(Reject::NoCableId {
+        (None, None) => Err(Reject::NoCableId {
             found: Some(raw.to_string()),
         }),
     }

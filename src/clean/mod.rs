@@ -187,9 +187,8 @@ fn clean_document(
         tags = cable::tags(header);
     }
 
-    let text = format!("{}\n{body}", header.as_deref().unwrap_or_default());
-    let text_id = cable::id_from_text(&text, created.as_deref());
-    let decided = ids::decide(url_id.or(page_id).as_deref(), text_id)?;
+    let text_ids = cable::ids_from_text(&body, header.as_deref(), created.as_deref());
+    let decided = ids::decide(url_id.or(page_id).as_deref(), &text_ids)?;
 
     let mut cable = Cable {
         id: decided.id,

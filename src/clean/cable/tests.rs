@@ -204,3 +204,54 @@ fn spacer_lines_after_the_routing_are_not_left_in_the_body() {
     let (_, rest) = split_routing(body).expect("routing");
     assert_eq!(rest, "E.O. 12958: N/A\n");
 }
+
+#[test]
+fn the_bodys_classification_line_is_read_before_a_long_heading() {
+    let mut header = String::from("DE RUEHC #6285 0532034\nO 222018Z FEB 09\nFM SECSTATE WASHDC\n");
+    for n in 0..45 {
+        header.push_str(&format!("RUEHAA/AMEMBASSY POST{n} IMMEDIATE 0000\n"));
+    }
+    let body = "S E C R E T STATE 016285\n\nSIPDIS\n\nSUBJECT: X\n";
+    let ids: Vec<String> = ids_from_text(body, Some(&header), None)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(ids, ["09STATE16285", "09STATE6285"]);
+}
+
+#[test]
+fn a_sentence_cased_classification_line_gives_the_id() {
+    let text = "P 141433Z FEB 08\nFM SECSTATE WASHDC\n\nS e c r e t state 015220\n\nSipdis\n";
+    assert_eq!(
+        id_from_text(text, None).map(|i| i.to_string()).as_deref(),
+        Some("08STATE15220")
+    );
+    let sentence = "P 141433Z FEB 08\n\nSecret talks in Paris 2009\n";
+    assert_eq!(id_from_text(sentence, None), None);
+}
+
+#[test]
+fn a_garbled_classification_line_gives_the_id() {
+    for (line, want) in [
+        ("SS E C R E T PESHAWAR 000041", "09PESHAWAR41"),
+        ("SS E C R E T SECTION 01 OF 02 PARIS 001699", "09PARIS1699"),
+        ("UUNCLAS MANAGUA 001002", "09MANAGUA1002"),
+        (
+            "U N C L A S S I F I E D SECTION 01 OF 02 SAO PAULO 000335",
+            "09SAOPAULO335",
+        ),
+    ] {
+        let text = format!("R 281125Z FEB 09\n\n{line}\n\nSUBJECT: X\n");
+        let ids: Vec<String> = ids_from_text(&text, None, None)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(ids, [want], "{line}");
+    }
+}
+
+#[test]
+fn a_redacted_post_names_no_cable() {
+    let text = "R 070012Z JAN 10\n\nSE C R E T SECTION 01 OF 02 XXXXXXXXXXXX 000004\n\nS E C R E T XXXXXXXXXXXX 000004\n";
+    assert_eq!(id_from_text(text, None), None);
+}

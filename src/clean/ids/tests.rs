@@ -7,7 +7,8 @@ fn id(text: &str) -> CableId {
 }
 
 fn decided(site: Option<&str>, text: Option<&str>) -> Decided {
-    decide(site, text.map(id)).expect("an ID")
+    let text: Vec<CableId> = text.map(id).into_iter().collect();
+    decide(site, &text).expect("an ID")
 }
 
 #[test]
@@ -54,15 +55,40 @@ fn a_malformed_id_without_text_to_correct_it_is_kept_and_flagged_or_refused() {
     let kept = decided(Some("08SCTION02OF02SAOPAULO335"), None);
     assert_eq!(kept.malformed.as_deref(), Some("08SCTION02OF02SAOPAULO335"));
     assert!(matches!(
-        decide(Some("no-id-here"), None),
+        decide(Some("no-id-here"), &[]),
         Err(Reject::NoCableId { found: Some(_) })
     ));
     assert!(matches!(
-        decide(None, None),
+        decide(None, &[]),
         Err(Reject::NoCableId { found: None })
     ));
     assert_eq!(
         decided(None, Some("09TRIPOLI218")).id.as_str(),
         "09TRIPOLI218"
+    );
+}
+
+#[test]
+fn in_place_of_a_malformed_id_the_texts_id_of_the_same_number_wins() {
+    // A Paris cable that opens with the classification line of a Moscow cable it quotes;
+    // its station line is its own.
+    let text = [id("07MOSCOW5154"), id("07PARIS2725")];
+    let got = decide(Some("07SCTION01OF02PARIS2725"), &text).expect("an ID");
+    assert_eq!(got.id.as_str(), "07PARIS2725");
+    assert_eq!(got.source_id.as_deref(), Some("07SCTION01OF02PARIS2725"));
+    // With no ID of that number in the text, the text's first still beats the malformed.
+    let other = decide(Some("0909ULAANBAATAR234"), &[id("09MOSCOW5154")]).expect("an ID");
+    assert_eq!(other.id.as_str(), "09MOSCOW5154");
+}
+
+#[test]
+fn a_well_formed_id_heeds_only_the_texts_first_id() {
+    // Page-break lines cut long post names short (`BUENOSAIR 00001462 002 OF 002`): a
+    // later ID of the same number must not override the site's and the banner's.
+    let text = [id("06BUENOSAIRES1462"), id("06BUENOSAIR1462")];
+    let got = decide(Some("06BUENOSAIRES1462"), &text).expect("an ID");
+    assert_eq!(
+        (got.id.as_str(), got.source_id),
+        ("06BUENOSAIRES1462", None)
     );
 }

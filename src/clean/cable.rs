@@ -1,12 +1,12 @@
-//! Cable text → cable facts: subject, tags, classification, creation date, ID, and the
-//! split between routing header and body. Works on text alone, so every site shares it.
+//! Cable text → cable facts: subject, tags, classification, creation date, the lines that
+//! open and structure a cable, and the split between routing header and body (the IDs the
+//! text gives are in [`super::ids`]). Works on text alone, so every site shares it.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::text::collapse_whitespace;
-use crate::model::CableId;
 
 fn regex(pattern: &str) -> Regex {
     Regex::new(pattern)
@@ -66,7 +66,7 @@ static BANNER_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The classification line that opens a cable: `C O N F I D E N T I A L SECTION 01 OF 02
 /// BEIJING 004687`, `UNCLAS MOSCOW 003728`, `S E C R E T STATE 012345`.
-static BANNER: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static BANNER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?x)^\s*(?P<class>
               C\ O\ N\ F\ I\ D\ E\ N\ T\ I\ A\ L | S\ E\ C\ R\ E\ T | U\ N\ C\ L\ A\ S\ S\ I\ F\ I\ E\ D
@@ -80,7 +80,7 @@ static BANNER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A date-time group on a routing line: `O 290912Z DEC 08`, `P R 231207Z DEC 08`, or
 /// alone as some copies print it: `291359Z Nov 00`.
-static DTG: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static DTG: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?m)^\s*(?:[ZOPRM]\s+){0,2}(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})\s?Z\s+(?P<month>[A-Za-z]{3})\s+(?P<year>\d{2}|\d{4})\s*$",
     )
@@ -242,155 +242,11 @@ pub fn created_from_dtg(text: &str) -> Option<String> {
 }
 
 /// A later telegram page's first line, `MOSCOW 00003728 002 OF 002`: post and number.
-static CONTINUATION_PAGE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static CONTINUATION_PAGE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?m)^\s*(?P<origin>[A-Z][A-Z .'-]*?)\s+0*(?P<number>\d{1,8})\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$",
     )
 });
-
-/// The station line of the routing block: `DE RUEHMO #3728/01 3581207`.
-static DE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?m)^\s*DE\s+(?P<station>R[A-Z]{3,6})\s+#(?P<number>\d{1,6})"));
-
-/// The cable ID that the text itself gives: the first of [`ids_from_text`].
-pub fn id_from_text(text: &str, created: Option<&str>) -> Option<CableId> {
-    ids_from_text(text, None, created).into_iter().next()
-}
-
-/// Every cable ID the text gives, most trusted first: the classification line of the
-/// body, then of the header (a heading of more than a page of addressees must not hide
-/// the body's), the same written in sentence case (`S e c r e t state 015220`) or
-/// garbled (`SS E C R E T PESHAWAR 000041`), a later
-/// page's first line (`MOSCOW 00003728 002 OF 002`), then the routing block's station
-/// line and the table of routing indicators. The year is the date-time group's (the
-/// header's first), else `created`'s. A text may name more than one: a cable that quotes
-/// another opens with that other's classification line, while its station line is its
-/// own.
-pub fn ids_from_text(body: &str, header: Option<&str>, created: Option<&str>) -> Vec<CableId> {
-    let parts: Vec<&str> = std::iter::once(body).chain(header).collect();
-    let Some(year) = header
-        .into_iter()
-        .chain([body])
-        .find_map(|part| DTG.captures(part))
-        .and_then(|found| four_digit_year(&found["year"]))
-        .or_else(|| created.and_then(|c| c.get(..4)?.parse().ok()))
-    else {
-        return Vec::new();
-    };
-    let mut found: Vec<(String, String)> = Vec::new();
-    for part in &parts {
-        found.extend(banner(part).map(|b| (b.origin, b.number)));
-    }
-    for part in &parts {
-        found.extend(sentence_cased_banner(part));
-    }
-    for part in &parts {
-        found.extend(garbled_banner(part));
-    }
-    for part in &parts {
-        found.extend(CONTINUATION_PAGE.captures(part).map(|page| {
-            (
-                page["origin"].trim().to_string(),
-                page["number"].trim_start_matches('0').to_string(),
-            )
-        }));
-    }
-    for part in &parts {
-        found.extend(DE_LINE.captures(part).and_then(|line| {
-            let post = super::posts::post_of(&line["station"])?;
-            Some((
-                post.to_string(),
-                line["number"].trim_start_matches('0').to_string(),
-            ))
-        }));
-    }
-    let mut ids: Vec<CableId> = Vec::new();
-    for (origin, number) in found {
-        let origin: String = origin.chars().filter(char::is_ascii_alphanumeric).collect();
-        // WikiLeaks redacted some posts to `XXXXXXXXXXXX`: that names no post.
-        if origin.bytes().all(|b| b == b'X') {
-            continue;
-        }
-        if let Ok(id) = CableId::parse(&format!("{:02}{origin}{number}", year % 100))
-            && !ids.contains(&id)
-        {
-            ids.push(id);
-        }
-    }
-    ids
-}
-
-/// The post and number of a classification line written in sentence case, as some
-/// copies print a cable (`C o n f i d e n t i a l section 01 of 04 ankara 000348`). Only
-/// with the six-digit serial number those lines carry, so that a sentence that happens
-/// to start with "Secret" and end with a year is not taken for one.
-fn sentence_cased_banner(text: &str) -> Option<(String, String)> {
-    text.lines().take(40).find_map(|line| {
-        if !line.chars().any(|c| c.is_ascii_lowercase()) {
-            return None;
-        }
-        let upper = line.to_ascii_uppercase();
-        let found = BANNER.captures(&upper)?;
-        let written = upper.trim_end().rsplit(' ').next()?;
-        (written.len() == 6 && written.starts_with('0')).then(|| {
-            (
-                found["origin"].trim().to_string(),
-                found["number"].to_string(),
-            )
-        })
-    })
-}
-
-/// What follows a garbled classification line's classification: `SECTION 01 OF 02`
-/// perhaps, then the post and the six-digit serial number.
-static AFTER_GARBLED_CLASSIFICATION: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"^(?:SECTION\s+\d+\s+OF\s+\d+\s+)?(?P<origin>[A-Z][A-Z .'-]*?)\s+0*(?P<number>\d{1,5})\s*$",
-    )
-});
-
-/// The post and number of a classification line that a copy garbled (`SS E C R E T
-/// PESHAWAR 000041`, `UUNCLAS MANAGUA 001002`, `C ONFIDENTIAL SECTION 01 OF 03 BAKU
-/// 000744`): the words after the last of the first words whose letters, run together,
-/// end a classification word; only with a six-digit serial number, as those lines have.
-fn garbled_banner(text: &str) -> Option<(String, String)> {
-    const WORDS: [&str; 6] = [
-        "UNCLASSIFIED",
-        "UNCLAS",
-        "CONFIDENTIAL",
-        "ONFIDENTIAL",
-        "SECRET",
-        "ECRET",
-    ];
-    text.lines().take(40).find_map(|line| {
-        if !classification_word_opens(line) {
-            return None;
-        }
-        let mut squeezed = String::new();
-        let mut rest = None;
-        let mut offset = 0;
-        for token in line.split_inclusive(' ') {
-            offset += token.len();
-            squeezed.push_str(&token.trim().to_ascii_uppercase());
-            if squeezed.len() > 24 {
-                break;
-            }
-            if WORDS.iter().any(|word| squeezed.ends_with(word)) {
-                rest = Some(&line[offset..]);
-            }
-        }
-        let rest = rest?.trim();
-        let serial = rest.rsplit(' ').next()?;
-        if serial.len() != 6 || !serial.starts_with('0') {
-            return None;
-        }
-        let found = AFTER_GARBLED_CLASSIFICATION.captures(rest)?;
-        Some((
-            found["origin"].trim().to_string(),
-            found["number"].to_string(),
-        ))
-    })
-}
 
 /// Normalises a date as a page shows it into ISO 8601: `2008-12-29 09:09`,
 /// `2008-12-29`, `Monday, 29 December 2008, 09:12`, `1974 April 17, 19:44 (Wednesday)`,
@@ -433,7 +289,7 @@ pub fn normalise_date(raw: &str) -> Option<String> {
     created_from_dtg(&dtg)
 }
 
-fn four_digit_year(text: &str) -> Option<i16> {
+pub(super) fn four_digit_year(text: &str) -> Option<i16> {
     let year: i16 = text.parse().ok()?;
     Some(match text.len() {
         2 if year >= 50 => 1900 + year,
@@ -538,7 +394,7 @@ pub fn opens_cable(line: &str) -> bool {
 /// A line whose first letters, spaces squeezed out, begin a classification word within
 /// their first three: `SS E C R E T`, `C ONFIDENTIAL`, `UUNCLAS`, `E C R E T` are all
 /// cable openings that a copy garbled.
-fn classification_word_opens(line: &str) -> bool {
+pub(super) fn classification_word_opens(line: &str) -> bool {
     let squeezed: String = line
         .chars()
         .filter(|c| !c.is_whitespace())

@@ -187,7 +187,7 @@ fn clean_document(
         tags = cable::tags(header);
     }
 
-    let text_ids = cable::ids_from_text(&body, header.as_deref(), created.as_deref());
+    let text_ids = ids::ids_from_text(&body, header.as_deref(), created.as_deref());
     let decided = ids::decide(url_id.or(page_id).as_deref(), &text_ids)?;
 
     let mut cable = Cable {

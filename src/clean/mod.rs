@@ -215,6 +215,7 @@ fn clean_document(
         headline: cable.title.as_deref(),
         unplaced: &trimmed.unplaced,
         malformed_id: decided.malformed.as_deref(),
+        cut_short: gate::page_cut_short(&page.body) && extractor.holds_the_end(&rule.body),
     };
     cable.suspect = gate::judge(&cable, rule, &evidence);
     Ok(cable)

@@ -60,6 +60,9 @@ pub enum SuspectKind {
     Unplaced,
     /// The page's ID is malformed and the cable's text gives none to correct it.
     MalformedId,
+    /// The page stops before its end, and the cable's text does not end as a cable ends:
+    /// the download was cut short inside the text.
+    Truncated,
     /// A kind this version of cablestrip does not know (written by a newer one).
     #[serde(other)]
     Other,
@@ -77,6 +80,7 @@ impl SuspectKind {
             SuspectKind::ReplacementCharacters => "replacement-characters",
             SuspectKind::Unplaced => "unplaced",
             SuspectKind::MalformedId => "malformed-id",
+            SuspectKind::Truncated => "truncated",
             SuspectKind::Other => "other",
         }
     }

@@ -36,6 +36,7 @@ fn each_sign_of_chrome_is_named() {
         headline: Some("Cablegate: A Test Of The Gate"),
         unplaced: &unplaced,
         malformed_id: Some("08SCTION02OF02X1"),
+        cut_short: true,
     };
     let reasons = judge(&cable, rule, &evidence);
     assert_eq!(
@@ -49,8 +50,51 @@ fn each_sign_of_chrome_is_named() {
             SuspectKind::ReplacementCharacters,
             SuspectKind::Unplaced,
             SuspectKind::MalformedId,
+            SuspectKind::Truncated,
         ],
         "{reasons:?}"
     );
     assert!(reasons[0].detail.contains("Scoop Media"), "{}", reasons[0]);
+}
+
+#[test]
+fn a_page_without_its_closing_tags_is_cut_short() {
+    assert!(!page_cut_short(b"<html><body><pre>X</pre></body></html>\n"));
+    assert!(!page_cut_short(b"<HTML><BODY>X</BODY>\n<!-- archived -->"));
+    assert!(page_cut_short(b"<html><body><pre>1. (C) The minister sa"));
+    let utf16: Vec<u8> = "<html>x</html>"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    assert!(!page_cut_short(&utf16));
+}
+
+#[test]
+fn a_text_cut_short_is_suspect_only_on_a_page_cut_short() {
+    let rules = rule();
+    let rule = rules.rule("cablegate.wikileaks.org").expect("rule");
+    let cut = "SUBJECT: A TEST\n\n1. (C) The minister said that the\ngovernment would soon";
+    let cable = test_support::cable("09ROME1", "cablegate.wikileaks.org", "r", cut);
+    let whole_page = Evidence::default();
+    assert!(judge(&cable, rule, &whole_page).is_empty());
+    let cut_page = Evidence {
+        cut_short: true,
+        ..Evidence::default()
+    };
+    assert_eq!(
+        kinds(&judge(&cable, rule, &cut_page)),
+        [SuspectKind::Truncated]
+    );
+    for ending in [
+        "End Comment.\nSMITH",
+        "is where Brazil has room to move.  End Comment. \nKUBISCH",
+        "the talks went well. End Comment. CROCKER",
+        "END COMMENT\nJONES",
+        "the talks went well.",
+        "(U) A/S Rice has cleared this message.\nMCDONALD\n CONFIDENTIAL",
+    ] {
+        let body = format!("SUBJECT: A TEST\n\n1. (C) Text.\n{ending}");
+        let cable = test_support::cable("09ROME1", "cablegate.wikileaks.org", "r", &body);
+        assert!(judge(&cable, rule, &cut_page).is_empty(), "{ending}");
+    }
 }

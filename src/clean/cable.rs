@@ -1,6 +1,6 @@
 //! Cable text → cable facts: subject, tags, classification, creation date, the lines that
 //! open and structure a cable, and the split between routing header and body (the IDs the
-//! text gives are in [`super::ids`]). Works on text alone, so every site shares it.
+//! text gives are read in `ids.rs`). Works on text alone, so every site shares it.
 
 use std::sync::LazyLock;
 

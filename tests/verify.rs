@@ -124,7 +124,10 @@ fn a_leaking_rule_is_named_with_exactly_its_lines() {
     assert_eq!(runs.len(), 1, "{runs:#?}");
     assert_eq!(runs[0].site, "www.cablegatesearch.net");
     assert_eq!(runs[0].position, Position::Start);
-    assert_eq!(runs[0].lines, ["[Removed from an earlier Cablegate release]"]);
+    assert_eq!(
+        runs[0].lines,
+        ["[Removed from an earlier Cablegate release]"]
+    );
     assert_eq!(
         report.sites["cablegate.wikileaks.org"].cables_with_own_text,
         0

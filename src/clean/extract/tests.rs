@@ -17,7 +17,9 @@ fn holds_the_end(html: &str) -> bool {
 #[test]
 fn a_page_cut_inside_the_body_ends_in_it_and_one_cut_after_it_does_not() {
     let pane = "<html><body><div class='pane big'><code><pre>R 1</pre></code><code><pre>";
-    assert!(holds_the_end(&format!("{pane}UNCLAS ROME 000001\n\n1. The talks")));
+    assert!(holds_the_end(&format!(
+        "{pane}UNCLAS ROME 000001\n\n1. The talks"
+    )));
     assert!(holds_the_end(&format!(
         "{pane}UNCLAS ROME 000001\n\n1. <a href='#par1'>x</a>"
     )));

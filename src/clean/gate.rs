@@ -156,13 +156,18 @@ const PAGE_END_WITHIN: usize = 16 * 1024;
 /// bytes (NUL bytes skipped, so that UTF-16 pages are read too). Real pages of every
 /// layout close both.
 pub fn page_cut_short(raw: &[u8]) -> bool {
-    let tail: Vec<u8> = raw[raw.len().saturating_sub(PAGE_END_WITHIN)..]
-        .iter()
-        .filter(|&&b| b != 0)
-        .map(u8::to_ascii_lowercase)
-        .collect();
-    memchr::memmem::find(&tail, b"</html").is_none()
-        && memchr::memmem::find(&tail, b"</body").is_none()
+    let tail = &raw[raw.len().saturating_sub(PAGE_END_WITHIN)..];
+    // From the end back: a whole page's closing tags are within its last few bytes.
+    !memchr::memrchr_iter(b'<', tail).any(|at| {
+        let mut name = tail[at + 1..].iter().filter(|&&b| b != 0).take(5);
+        let mut next = || name.next().map(u8::to_ascii_lowercase);
+        next() == Some(b'/')
+            && matches!(
+                [next(), next(), next(), next()],
+                [Some(b'h'), Some(b't'), Some(b'm'), Some(b'l')]
+                    | [Some(b'b'), Some(b'o'), Some(b'd'), Some(b'y')]
+            )
+    })
 }
 
 /// A line that ends a sentence: a full stop, `!`, `?`, or a closing parenthesis or quote.

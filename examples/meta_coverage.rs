@@ -177,7 +177,7 @@ fn main() -> Result<()> {
         .iter()
         .filter(|record| {
             let text = format!("{}\n{}", record.header, record.body);
-            let found = cable::id_from_text(&text, None);
+            let found = cablestrip::clean::ids::id_from_text(&text, None);
             let same = found.as_ref().is_some_and(|id| id.as_str() == record.id);
             if !same && std::env::var_os("SHOW_ID_MISMATCHES").is_some() {
                 println!("  {} ≠ {:?}", record.id, found.map(|id| id.to_string()));
@@ -201,7 +201,8 @@ fn main() -> Result<()> {
                 "20"
             };
             let created = format!("{century}{year}-01-01");
-            cable::id_from_text(&text, Some(&created)).is_some_and(|id| id.as_str() == record.id)
+            cablestrip::clean::ids::id_from_text(&text, Some(&created))
+                .is_some_and(|id| id.as_str() == record.id)
         })
         .count();
     println!(

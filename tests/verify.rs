@@ -20,27 +20,35 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The cablegate fixture's cable as cablegatesearch.net would show it: pre-line divs, `¶N.`
-/// permalinks, and reader comments inside the body's container.
+/// The cablegate fixture's cable as cablegatesearch.net shows it (the layout of August
+/// 2011): header and text with literal newlines in div#cable-header and div.cable-body,
+/// the "Hide header" toggle glued to the first line, `¶N. ` permalinks, and, since the
+/// cable was dropped from a later release, the webmaster's note above the text.
 fn cablegatesearch_page(header: &str, body: &str) -> String {
     let paragraphs: Vec<String> = body
         .lines()
         .map(|line| {
             let escaped = escape(line);
-            match line.split_once(". ") {
-                Some((number, _))
+            match escaped.split_once(". ") {
+                Some((number, rest))
                     if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
                 {
-                    format!("<a class=\"para\" href=\"#para{number}\">¶</a>{escaped}")
+                    let anchor = format!("para-225071-{number}");
+                    format!(
+                        "<a id=\"{anchor}\" href=\"cable.php?id=09VALLETTA123#{anchor}\">&para;{number}. </a>{rest}"
+                    )
                 }
                 _ => escaped,
             }
         })
         .collect();
     format!(
-        "<html><head><meta charset=\"utf-8\"><title>x</title></head><body><div id=\"main\">\n<h1>A CABLE</h1>\n\
-         <div id=\"cable-header\">{}</div>\n<div class=\"cable-body\">{}\n\
-         <div class=\"comments\"><p>Reader comment: a fine cable.</p></div></div></div></body></html>",
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">\
+         <title>Cable reference id: #09VALLETTA123</title></head><body>\n<h1>Cable reference id: #09VALLETTA123</h1>\n\
+         <div id=\"main\"><div id=\"cable\"><div id=\"cableid-225071\"></div><div class=\"cable-content\">\
+         <div id=\"cable-header\">{}</div><div class=\"cable-body\"><span class=\"toggleHeader\">Hide header</span>\
+         <span class=\"webmaster-comment\">[Removed from an earlier Cablegate release]</span>\n\n{}\n</div></div></div>\n\
+         <div id=\"disqus_section\"><p>Reader comment: a fine cable.</p></div></div></body></html>",
         escape(header),
         paragraphs.join("\n")
     )
@@ -104,9 +112,9 @@ fn a_leaking_rule_is_named_with_exactly_its_lines() {
     }
     let leaking = selectors.join("www.cablegatesearch.net.toml");
     let text = std::fs::read_to_string(&leaking).expect("rule");
-    let without_comments = text.replace(", \".comments\"", "");
-    assert_ne!(text, without_comments, "the rule drops .comments");
-    std::fs::write(&leaking, without_comments).expect("write");
+    let without_notes = text.replace("\".webmaster-comment\", ", "");
+    assert_ne!(text, without_notes, "the rule drops .webmaster-comment");
+    std::fs::write(&leaking, without_notes).expect("write");
 
     let store = store_both(&selectors, &temp.path().join("db"));
     let report = verify_store(&store).expect("verify");
@@ -115,8 +123,11 @@ fn a_leaking_rule_is_named_with_exactly_its_lines() {
     let runs = &report.findings[0].only_in;
     assert_eq!(runs.len(), 1, "{runs:#?}");
     assert_eq!(runs[0].site, "www.cablegatesearch.net");
-    assert_eq!(runs[0].position, Position::End);
-    assert_eq!(runs[0].lines, ["Reader comment: a fine cable."]);
+    assert_eq!(runs[0].position, Position::Start);
+    assert_eq!(
+        runs[0].lines,
+        ["[Removed from an earlier Cablegate release]"]
+    );
     assert_eq!(
         report.sites["cablegate.wikileaks.org"].cables_with_own_text,
         0

@@ -1,12 +1,12 @@
-//! Cable text → cable facts: subject, tags, classification, creation date, ID, and the
-//! split between routing header and body. Works on text alone, so every site shares it.
+//! Cable text → cable facts: subject, tags, classification, creation date, the lines that
+//! open and structure a cable, and the split between routing header and body (the IDs the
+//! text gives are read in `ids.rs`). Works on text alone, so every site shares it.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::text::collapse_whitespace;
-use crate::model::CableId;
 
 mod authority;
 mod declassify;
@@ -60,7 +60,7 @@ static BANNER_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The classification line that opens a cable: `C O N F I D E N T I A L SECTION 01 OF 02
 /// BEIJING 004687`, `UNCLAS MOSCOW 003728`, `S E C R E T STATE 012345`.
-static BANNER: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static BANNER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?x)^\s*(?P<class>
               C\ O\ N\ F\ I\ D\ E\ N\ T\ I\ A\ L | S\ E\ C\ R\ E\ T | U\ N\ C\ L\ A\ S\ S\ I\ F\ I\ E\ D
@@ -74,7 +74,7 @@ static BANNER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A date-time group on a routing line: `O 290912Z DEC 08`, `P R 231207Z DEC 08`, or
 /// alone as some copies print it: `291359Z Nov 00`.
-static DTG: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static DTG: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?m)^\s*(?:[ZOPRM]\s+){0,2}(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})\s?Z\s+(?P<month>[A-Za-z]{3})\s+(?P<year>\d{2}|\d{4})\s*$",
     )
@@ -307,42 +307,11 @@ pub fn created_from_dtg(text: &str) -> Option<String> {
 }
 
 /// A later telegram page's first line, `MOSCOW 00003728 002 OF 002`: post and number.
-static CONTINUATION_PAGE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static CONTINUATION_PAGE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?m)^\s*(?P<origin>[A-Z][A-Z .'-]*?)\s+0*(?P<number>\d{1,8})\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$",
     )
 });
-
-/// The station line of the routing block: `DE RUEHMO #3728/01 3581207`.
-static DE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?m)^\s*DE\s+(?P<station>R[A-Z]{3,6})\s+#(?P<number>\d{1,6})"));
-
-/// The cable ID that the text itself gives: year from the date-time group (or `created`),
-/// post and serial number from the classification line, else from a page-break line,
-/// else from the routing block's station line and the table of routing indicators.
-pub fn id_from_text(text: &str, created: Option<&str>) -> Option<CableId> {
-    let (origin, number) = if let Some(banner) = banner(text) {
-        (banner.origin, banner.number)
-    } else if let Some(found) = CONTINUATION_PAGE.captures(text) {
-        (
-            found["origin"].trim().to_string(),
-            found["number"].to_string(),
-        )
-    } else {
-        let found = DE_LINE.captures(text)?;
-        let post = super::posts::post_of(&found["station"])?;
-        (
-            post.to_string(),
-            found["number"].trim_start_matches('0').to_string(),
-        )
-    };
-    let year = DTG
-        .captures(text)
-        .and_then(|found| four_digit_year(&found["year"]))
-        .or_else(|| created.and_then(|c| c.get(..4)?.parse().ok()))?;
-    let origin: String = origin.chars().filter(char::is_ascii_alphanumeric).collect();
-    CableId::parse(&format!("{:02}{origin}{number}", year % 100)).ok()
-}
 
 /// Normalises a date as a page shows it into ISO 8601: `2008-12-29 09:09`,
 /// `2008-12-29`, `Monday, 29 December 2008, 09:12`, `1974 April 17, 19:44 (Wednesday)`,
@@ -385,7 +354,7 @@ pub fn normalise_date(raw: &str) -> Option<String> {
     created_from_dtg(&dtg)
 }
 
-fn four_digit_year(text: &str) -> Option<i16> {
+pub(super) fn four_digit_year(text: &str) -> Option<i16> {
     let year: i16 = text.parse().ok()?;
     Some(match text.len() {
         2 if year >= 50 => 1900 + year,
@@ -490,7 +459,7 @@ pub fn opens_cable(line: &str) -> bool {
 /// A line whose first letters, spaces squeezed out, begin a classification word within
 /// their first three: `SS E C R E T`, `C ONFIDENTIAL`, `UUNCLAS`, `E C R E T` are all
 /// cable openings that a copy garbled.
-fn classification_word_opens(line: &str) -> bool {
+pub(super) fn classification_word_opens(line: &str) -> bool {
     let squeezed: String = line
         .chars()
         .filter(|c| !c.is_whitespace())

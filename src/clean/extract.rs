@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use ego_tree::NodeId;
-use scraper::{ElementRef, Html};
+use scraper::{ElementRef, Html, Node};
 
 use super::text;
 use crate::rules::{FieldRule, Rule};
@@ -48,6 +48,35 @@ impl Extractor<'_> {
             let value = value.trim();
             (!value.is_empty()).then(|| value.to_string())
         })
+    }
+
+    /// Whether the document's last node (in document order: an element, a comment, text
+    /// or white space) lies inside an element that one of the field's selectors selects:
+    /// on a page cut short, whether it stopped inside the field rather than after it.
+    pub(super) fn holds_the_end(&self, field: &FieldRule) -> bool {
+        let Some(last) = self
+            .document
+            .tree
+            .root()
+            .descendants()
+            .filter(|node| {
+                matches!(
+                    node.value(),
+                    Node::Text(_) | Node::Element(_) | Node::Comment(_)
+                )
+            })
+            .last()
+        else {
+            return false;
+        };
+        let holders: HashSet<NodeId> = field
+            .selectors
+            .iter()
+            .flat_map(|selector| self.document.select(selector).map(|e| e.id()))
+            .collect();
+        std::iter::once(last)
+            .chain(last.ancestors())
+            .any(|node| holders.contains(&node.id()))
     }
 
     fn dropped_within(&self, element: ElementRef<'_>) -> HashSet<NodeId> {
@@ -108,3 +137,6 @@ fn apply_pattern(field: &FieldRule, text: &str) -> Option<String> {
     let value = found.name("value").or_else(|| found.get(0))?;
     Some(value.as_str().to_string())
 }
+
+#[cfg(test)]
+mod tests;

@@ -5,7 +5,10 @@
 //!
 //! The signs: one of the rule's `markers`; anywhere, a `¶` right before a paragraph
 //! number, a teaser's `More>>`, a copyright line, a line equal to the page's own headline;
-//! U+FFFD replacement characters.
+//! U+FFFD replacement characters; on a page that stops before its `</body>` and `</html>`
+//! and inside the element holding the cable's text, a text that does not end as a cable
+//! ends (a download cut short inside the text; cut short after that element, the cable is
+//! whole and clean).
 
 use std::sync::LazyLock;
 
@@ -37,7 +40,8 @@ pub struct Evidence<'a> {
     pub unplaced: &'a [String],
     /// The page's ID as written, when it is malformed and the text gave none in its place.
     pub malformed_id: Option<&'a str>,
-    /// The page ends before its `</html>` (see `clean::complete`).
+    /// Whether the page stops before its end (see `clean::complete`) inside the element
+    /// that holds the cable's text, not after it.
     pub cut_short: bool,
 }
 
@@ -119,12 +123,6 @@ pub fn judge(cable: &Cable, rule: &Rule, evidence: &Evidence<'_>) -> Vec<Suspect
             ),
         );
     }
-    if evidence.cut_short {
-        add(
-            SuspectKind::CutShort,
-            "the page ends before its </html>: it was cut short in transfer or on disk, and the cable may be too; fetch or save it again".to_string(),
-        );
-    }
     if let Some(raw) = evidence.malformed_id {
         add(
             SuspectKind::MalformedId,
@@ -133,7 +131,87 @@ pub fn judge(cable: &Cable, rule: &Rule, evidence: &Evidence<'_>) -> Vec<Suspect
             ),
         );
     }
+    if evidence.cut_short && !ends_as_a_cable_ends(&cable.body) {
+        let last = cable
+            .body
+            .lines()
+            .rfind(|l| !l.trim().is_empty())
+            .unwrap_or_default();
+        add(
+            SuspectKind::CutShort,
+            format!(
+                "the page stops before its </html>, inside the cable's text, and the text stops at `{}`, not where a cable ends; fetch or save the page again",
+                last.trim()
+            ),
+        );
+    }
     reasons
+}
+
+/// A line that ends a sentence: a full stop, `!`, `?`, or a closing parenthesis or quote.
+static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| regex(r#"[.!?)"'”’]\s*$"#));
+/// A signature: one to four capitalised words of a name (`KUBISCH`, `Leach`, `A/S RICE`),
+/// or `NNNN`. Lower-case words (`He said the`) are a sentence's start, not a name.
+static SIGNATURE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^\s*[A-Z][A-Za-z.'/-]*(?:,?\s+[A-Z][A-Za-z.'/-]*){0,3}\s*$"));
+/// The last sentence's end and the signature on one line: `End Comment. CROCKER`.
+static SENTENCE_THEN_SIGNATURE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r#"[.!?)"'”’]\s+[A-Z][A-Za-z'-]+(?:\s+\d{4}-\d{2}-\d{2})?\s*$"#));
+/// `END COMMENT`, `END SUMMARY`, `End Cable Text`, `End of Part One`, `END TALKING
+/// POINTS`, with or without a full stop.
+static END_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\bend\s+(?:of\s+)?(?:comment|summary|text|cable|note|message|talking\s+points|part)\b.{0,20}$",
+    )
+});
+/// A classification alone on a line, as older cables repeat it at their end.
+static CLASSIFICATION_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^\s*(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)(?:\s*//\s*[A-Z ]+)?\s*$",
+    )
+});
+
+/// A line that closes what stands above a signature: one that holds a web address
+/// (`http://www.state.sgov.gov/p/eur/paris/index.c fm`), a rule of `*`, `-` or `=`, a
+/// telegram page break (`MADRID 00002632 002.2 OF 002`), or a redaction (`XXXXXXXXXXXX`).
+static BEFORE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?ix)https?://|www\.|^[\s*=_-]{3,}$|\s\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*$|^\s*X{5,}\s*$",
+    )
+});
+/// A signature at the end of a line that holds a web address or a rule: `…/index.cfm
+/// TUTTLE`, `******** KURTZER`.
+static SIGNATURE_AFTER_ADDRESS: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?:https?://|www\.|\*{5,}).*\s[A-Z][A-Za-z'-]+\s*$"));
+
+/// Whether `body` ends as a cable ends: its last line says `END COMMENT`, is a
+/// classification alone or ends a sentence and then signs it, or it is a signature (or
+/// `NNNN`) standing apart (after a blank line) or under a line that closes a sentence, says
+/// `END …`, signs, or holds a web address, a rule, a page break or a redaction. A text cut
+/// off mid-sentence, or right after a sentence, does none of these; one cut exactly after a
+/// capitalised line of up to four words under a sentence's end cannot be told from a
+/// signed cable, and passes.
+fn ends_as_a_cable_ends(body: &str) -> bool {
+    let mut lines = body.lines().rev().skip_while(|line| line.trim().is_empty());
+    let Some(last) = lines.next() else {
+        return false;
+    };
+    if END_LINE.is_match(last)
+        || CLASSIFICATION_ONLY.is_match(last)
+        || SENTENCE_THEN_SIGNATURE.is_match(last)
+        || SIGNATURE_AFTER_ADDRESS.is_match(last)
+    {
+        return true;
+    }
+    SIGNATURE.is_match(last)
+        && lines.next().is_some_and(|before| {
+            before.trim().is_empty()
+                || SENTENCE_END.is_match(before)
+                || END_LINE.is_match(before)
+                || BEFORE_SIGNATURE.is_match(before)
+                || SIGNATURE.is_match(before)
+                || SENTENCE_THEN_SIGNATURE.is_match(before)
+        })
 }
 
 /// The lines of `text` above the cable's opening line (all of them when it has none).

@@ -188,9 +188,8 @@ fn clean_document(
         tags = cable::tags(header);
     }
 
-    let text = format!("{}\n{body}", header.as_deref().unwrap_or_default());
-    let text_id = cable::id_from_text(&text, created.as_deref());
-    let decided = ids::decide(url_id.or(page_id).as_deref(), text_id)?;
+    let text_ids = ids::ids_from_text(&body, header.as_deref(), created.as_deref());
+    let decided = ids::decide(url_id.or(page_id).as_deref(), &text_ids)?;
 
     let mut cable = Cable {
         id: decided.id,
@@ -224,7 +223,7 @@ fn clean_document(
         headline: cable.title.as_deref(),
         unplaced: &trimmed.unplaced,
         malformed_id: decided.malformed.as_deref(),
-        cut_short: !complete::ends_whole(&page.body),
+        cut_short: !complete::ends_whole(&page.body) && extractor.holds_the_end(&rule.body),
     };
     cable.suspect = gate::judge(&cable, rule, &evidence);
     Ok(cable)

@@ -60,7 +60,8 @@ pub enum SuspectKind {
     Unplaced,
     /// The page's ID is malformed and the cable's text gives none to correct it.
     MalformedId,
-    /// The page ends before its `</html>`: it was cut short, and the cable may be too.
+    /// The page stops before its `</html>` inside the element holding the cable's text,
+    /// and the text does not end as a cable ends: the download was cut short inside it.
     CutShort,
     /// A kind this version of cablestrip does not know (written by a newer one).
     #[serde(other)]

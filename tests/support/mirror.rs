@@ -237,8 +237,8 @@ pub fn edited_selectors(dir: &Path, site: &str, edit: impl Fn(&str) -> String) {
 /// (written as links) loses its tags and the metadata table its origin link.
 pub fn drop_links(text: &str) -> String {
     text.replace(
-        "drop = [\"a[href^='#par']\"]",
-        "drop = [\"a[href^='#par']\", \"a\"]",
+        "drop = [\"a[href*='#par']\", \"a[id^='par']\", \"a[name^='par']\"]",
+        "drop = [\"a[href*='#par']\", \"a[id^='par']\", \"a[name^='par']\", \"a\"]",
     )
 }
 

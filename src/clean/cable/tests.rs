@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::*;
-use crate::model::{Addressee, Declassify};
+use crate::model::{Addressee, CableId, Declassify};
 
 /// The `[[case]]` tables of a cases file under `cases/`.
 pub(super) fn cases<T: DeserializeOwned>(text: &str) -> Vec<T> {
@@ -156,22 +156,6 @@ fn dtg_and_page_dates_become_iso_8601() {
 }
 
 #[test]
-fn id_comes_from_banner_and_dtg() {
-    let text = "O 231207Z DEC 08\nFM AMEMBASSY MOSCOW\n\nUNCLAS SECTION 01 OF 02 MOSCOW 003728\n";
-    assert_eq!(
-        id_from_text(text, None).map(|i| i.to_string()).as_deref(),
-        Some("08MOSCOW3728")
-    );
-    let no_dtg = "S E C R E T TEL AVIV 000456\n";
-    assert_eq!(
-        id_from_text(no_dtg, Some("2009-03-01"))
-            .map(|i| i.to_string())
-            .as_deref(),
-        Some("09TELAVIV456")
-    );
-}
-
-#[test]
 fn routing_lines_split_from_the_body() {
     let body = "VZCZCXRO5807\nOO RUEHCN RUEHGH\nDE RUEHMO #3728/01 3581207\nZNR UUUUU ZZH\nO 231207Z DEC 08\nFM AMEMBASSY MOSCOW\nTO RUEHC/SECSTATE WASHDC IMMEDIATE 1647\nINFO RUEHXD/MOSCOW POL COLLECTIVE\nRUEKJCS/SECDEF WASHDC\n\nUNCLAS SECTION 01 OF 02 MOSCOW 003728\n\nSIPDIS\n";
     let (header, rest) = split_routing(body).expect("routing");
@@ -221,31 +205,11 @@ fn tags_run_on_after_other_fields_or_in_lower_case() {
 }
 
 #[test]
-fn id_comes_from_a_page_break_line_when_there_is_no_classification_line() {
-    let text = "DE RUEHMO #3728/01 3581207\nP 231207Z DEC 08\n\nE.O. 12958: N/A\n\nnoted,\n\nMOSCOW 00003728 002 OF 002\n\nbecause";
-    assert_eq!(
-        id_from_text(text, None).map(|i| i.to_string()).as_deref(),
-        Some("08MOSCOW3728")
-    );
-}
-
-#[test]
 fn a_dtg_may_have_a_space_before_its_z() {
     assert_eq!(
         created_from_dtg("P R 221828 Z MAY 73\n").as_deref(),
         Some("1973-05-22T18:28:00Z")
     );
-}
-
-#[test]
-fn id_comes_from_the_station_line_when_nothing_else_names_the_post() {
-    let text = "DE RUEHWL #0412/01 1231207\nP 031207Z MAY 09\n\nE.O. 12958: N/A\nSUBJECT: X\n";
-    assert_eq!(
-        id_from_text(text, None).map(|i| i.to_string()).as_deref(),
-        Some("09WELLINGTON412")
-    );
-    let unknown_station = "DE RUEHZZ #0412/01 1231207\nP 031207Z MAY 09\n";
-    assert_eq!(id_from_text(unknown_station, None), None);
 }
 
 #[test]
@@ -353,7 +317,7 @@ fn parse_everything(text: &str) {
     let _ = subject(text);
     let _ = tags(text);
     let _ = banner(text);
-    let _ = id_from_text(text, Some("2009"));
+    let _ = crate::clean::ids::id_from_text(text, Some("2009"));
     let _ = split_routing(text);
     let _ = check_looks_like_cable(text, Some(text));
 }

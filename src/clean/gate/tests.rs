@@ -49,10 +49,47 @@ fn each_sign_of_chrome_is_named() {
             SuspectKind::Headline,
             SuspectKind::ReplacementCharacters,
             SuspectKind::Unplaced,
-            SuspectKind::CutShort,
             SuspectKind::MalformedId,
+            SuspectKind::CutShort,
         ],
         "{reasons:?}"
     );
     assert!(reasons[0].detail.contains("Scoop Media"), "{}", reasons[0]);
+}
+
+#[test]
+fn a_text_cut_short_is_suspect_only_on_a_page_cut_short() {
+    let rules = rule();
+    let rule = rules.rule("cablegate.wikileaks.org").expect("rule");
+    let cut = "SUBJECT: A TEST\n\n1. (C) The minister said that the\ngovernment would soon";
+    let cable = test_support::cable("09ROME1", "cablegate.wikileaks.org", "r", cut);
+    let whole_page = Evidence::default();
+    assert!(judge(&cable, rule, &whole_page).is_empty());
+    let cut_page = Evidence {
+        cut_short: true,
+        ..Evidence::default()
+    };
+    assert_eq!(
+        kinds(&judge(&cable, rule, &cut_page)),
+        [SuspectKind::CutShort]
+    );
+    // A page can stop right after a sentence: only a cable's closing line tells a whole
+    // text from one cut at a line's end.
+    let at_a_sentence = "SUBJECT: A TEST\n\n1. (C) Text.\nthe talks went well.";
+    let cable = test_support::cable("09ROME1", "cablegate.wikileaks.org", "r", at_a_sentence);
+    assert_eq!(
+        kinds(&judge(&cable, rule, &cut_page)),
+        [SuspectKind::CutShort]
+    );
+    for ending in [
+        "End Comment.\nSMITH",
+        "is where Brazil has room to move.  End Comment. \nKUBISCH",
+        "the talks went well. End Comment. CROCKER",
+        "END COMMENT\nJONES",
+        "(U) A/S Rice has cleared this message.\nMCDONALD\n CONFIDENTIAL",
+    ] {
+        let body = format!("SUBJECT: A TEST\n\n1. (C) Text.\n{ending}");
+        let cable = test_support::cable("09ROME1", "cablegate.wikileaks.org", "r", &body);
+        assert!(judge(&cable, rule, &cut_page).is_empty(), "{ending}");
+    }
 }

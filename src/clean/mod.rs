@@ -50,6 +50,30 @@ pub enum Reject {
         /// The nesting allowed.
         limit: usize,
     },
+    /// A tag carries more attributes than any real page's: the parser checks each new
+    /// attribute against all earlier ones, so parsing it would take minutes.
+    #[error(
+        "the page has a tag `{element}` with {found} attributes, more than the {limit} accepted (a hostile or broken page); it is not parsed"
+    )]
+    TooManyAttributes {
+        /// The tag, as `<name>` or `</name>`.
+        element: String,
+        /// Its attributes.
+        found: usize,
+        /// The most accepted.
+        limit: usize,
+    },
+    /// The page's `<html>` and `<body>` tags carry more attributes than any real page's:
+    /// the parser merges them into one element, checking each against those it has.
+    #[error(
+        "the page's <html> and <body> tags carry {found} attributes in all, more than the {limit} accepted (a hostile or broken page: the parser merges them into one element); it is not parsed"
+    )]
+    TooManyMergedAttributes {
+        /// Their attributes, all together.
+        found: usize,
+        /// The most accepted.
+        limit: usize,
+    },
     /// Neither the URL, the page nor the text gives a cable ID.
     #[error("no cable ID in the URL, the page or the text{}", found.as_ref().map(|f| format!(" (found `{f}`, which is not an ID)")).unwrap_or_default())]
     NoCableId {
@@ -60,13 +84,16 @@ pub enum Reject {
 
 impl Reject {
     /// A short stable name for counting and JSON: `not-a-cable-page`, `body-not-found`,
-    /// `not-a-cable`, `too-deep`, `no-cable-id`.
+    /// `not-a-cable`, `too-deep`, `too-many-attributes`, `no-cable-id`.
     pub fn kind(&self) -> &'static str {
         match self {
             Reject::NotACablePage { .. } => "not-a-cable-page",
             Reject::BodyNotFound { .. } => "body-not-found",
             Reject::NotACable { .. } => "not-a-cable",
             Reject::TooDeep { .. } => "too-deep",
+            Reject::TooManyAttributes { .. } | Reject::TooManyMergedAttributes { .. } => {
+                "too-many-attributes"
+            }
             Reject::NoCableId { .. } => "no-cable-id",
         }
     }
@@ -87,7 +114,8 @@ pub fn clean_parsed(page: &Page, rule: &Rule, document: &Html) -> Result<Cable, 
 }
 
 /// Decodes the page, repairs its bare markup when the rule says so, and parses it; a
-/// page nested deeper than any real one is refused unparsed.
+/// page the parser could not parse in linear time (nested deeper than any real page, a tag
+/// with more attributes than any real one) is refused unparsed.
 pub fn parse(page: &Page, rule: &Rule) -> Result<Html, Reject> {
     let decoded = decode::decode(&page.body, page.content_type.as_deref());
     let html = if rule.repair_bare_markup {
@@ -95,11 +123,7 @@ pub fn parse(page: &Page, rule: &Rule) -> Result<Html, Reject> {
     } else {
         std::borrow::Cow::Borrowed(decoded.text.as_ref())
     };
-    if guard::nesting_estimate(&html, guard::MAX_NESTING) > guard::MAX_NESTING {
-        return Err(Reject::TooDeep {
-            limit: guard::MAX_NESTING,
-        });
-    }
+    guard::check(&html)?;
     Ok(Html::parse_document(&html))
 }
 

@@ -1,7 +1,15 @@
 //! The cleaning stage: one raw page and its site's rule → a clean [`Cable`], or a typed
 //! [`Reject`] that says why not. Pure and synchronous, so crawl, ingest, reclean and
 //! `rules test` all clean a page the same way.
+//!
+//! Cleaning takes time in proportion to the page, whatever the page holds: before the HTML
+//! parser sees a page, one pass over its text ([`guard`]) refuses what the parser could not
+//! parse in linear time (nesting deeper than any real page, a tag with more attributes than
+//! any real one), and while it parses, [`budget`] stops it once its work outgrows the page.
+//! Those rejects (`too-deep`, `too-many-attributes`, `too-costly`) need no fixture cases:
+//! the hostile-page tests generate their pages.
 
+pub mod budget;
 pub mod cable;
 pub mod decode;
 pub mod guard;
@@ -74,6 +82,19 @@ pub enum Reject {
         /// The most accepted.
         limit: usize,
     },
+    /// The parser's work outgrew the page: its markup is built to make parsing take
+    /// minutes.
+    #[error(
+        "parsing the page's first {bytes} bytes took {steps} parser steps, more than {per_byte} a byte (real pages need under 1; a hostile or broken page, such as end tags that close nothing or tags that cannot close); it is not parsed further"
+    )]
+    TooCostly {
+        /// The parser's steps when it was stopped.
+        steps: u64,
+        /// The bytes of the page read by then.
+        bytes: usize,
+        /// The steps allowed per byte.
+        per_byte: u64,
+    },
     /// Neither the URL, the page nor the text gives a cable ID.
     #[error("no cable ID in the URL, the page or the text{}", found.as_ref().map(|f| format!(" (found `{f}`, which is not an ID)")).unwrap_or_default())]
     NoCableId {
@@ -84,7 +105,7 @@ pub enum Reject {
 
 impl Reject {
     /// A short stable name for counting and JSON: `not-a-cable-page`, `body-not-found`,
-    /// `not-a-cable`, `too-deep`, `too-many-attributes`, `no-cable-id`.
+    /// `not-a-cable`, `too-deep`, `too-many-attributes`, `too-costly`, `no-cable-id`.
     pub fn kind(&self) -> &'static str {
         match self {
             Reject::NotACablePage { .. } => "not-a-cable-page",
@@ -94,6 +115,7 @@ impl Reject {
             Reject::TooManyAttributes { .. } | Reject::TooManyMergedAttributes { .. } => {
                 "too-many-attributes"
             }
+            Reject::TooCostly { .. } => "too-costly",
             Reject::NoCableId { .. } => "no-cable-id",
         }
     }
@@ -113,9 +135,8 @@ pub fn clean_parsed(page: &Page, rule: &Rule, document: &Html) -> Result<Cable, 
     clean_document(page, rule, url_id, document)
 }
 
-/// Decodes the page, repairs its bare markup when the rule says so, and parses it; a
-/// page the parser could not parse in linear time (nested deeper than any real page, a tag
-/// with more attributes than any real one) is refused unparsed.
+/// Decodes the page, repairs its bare markup when the rule says so, and parses it with
+/// [`parse_text`].
 pub fn parse(page: &Page, rule: &Rule) -> Result<Html, Reject> {
     let decoded = decode::decode(&page.body, page.content_type.as_deref());
     let html = if rule.repair_bare_markup {
@@ -123,8 +144,15 @@ pub fn parse(page: &Page, rule: &Rule) -> Result<Html, Reject> {
     } else {
         std::borrow::Cow::Borrowed(decoded.text.as_ref())
     };
-    guard::check(&html)?;
-    Ok(Html::parse_document(&html))
+    parse_text(&html)
+}
+
+/// Parses a page's text as [`Html::parse_document`] does, in time linear in the text: a
+/// page the parser could not parse in linear time is refused unparsed ([`guard`]) or
+/// partly parsed ([`budget`]).
+pub fn parse_text(html: &str) -> Result<Html, Reject> {
+    guard::check(html)?;
+    budget::parse(html)
 }
 
 /// The `id` group of the rule's cable path pattern, or a reject when the URL is not one

@@ -262,9 +262,18 @@ struct Extractor<'a> {
 impl Extractor<'_> {
     /// Every element the field selects, rendered with chrome removed, joined by blank lines;
     /// `None` when nothing is selected or nothing is left.
+    ///
+    /// An element inside one already rendered is not rendered again: its text is in that
+    /// one's, and a page nesting the selected element in itself hundreds of times would
+    /// otherwise be rendered hundreds of times over.
     fn block(&self, field: &FieldRule) -> Option<String> {
         let mut parts = Vec::new();
+        let mut last: Option<ElementRef<'_>> = None;
         for element in self.document.select(&field.selector) {
+            if last.is_some_and(|last| element.ancestors().any(|a| a.id() == last.id())) {
+                continue;
+            }
+            last = Some(element);
             let rendered =
                 text::render_with(element, &self.dropped_within(element), field.whitespace);
             if !rendered.trim().is_empty() {

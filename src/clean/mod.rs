@@ -297,13 +297,12 @@ impl Extractor<'_> {
         (!value.is_empty()).then(|| value.to_string())
     }
 
+    /// The chrome elements inside `element`, found in one walk of it.
     fn dropped_within(&self, element: ElementRef<'_>) -> HashSet<NodeId> {
-        self.rule
-            .chrome
-            .drop
-            .iter()
-            .flat_map(|selector| element.select(selector).map(|e| e.id()))
-            .collect()
+        match &self.rule.chrome.drop {
+            Some(any) => element.select(any).map(|e| e.id()).collect(),
+            None => HashSet::new(),
+        }
     }
 
     /// Applies the rule's text patterns: `strip` matches deleted, the tail from a
@@ -345,6 +344,54 @@ impl Extractor<'_> {
     }
 }
 
+/// An element name as a number that orders as its lower-cased bytes do (big-endian, zero
+/// padded), so that a table of names is searched without comparing strings; `None` past
+/// 16 bytes, which no element name in the tables reaches.
+const fn name_key(name: &[u8]) -> Option<u128> {
+    if name.len() > 16 {
+        return None;
+    }
+    let mut key = 0u128;
+    let mut at = 0;
+    while at < 16 {
+        let byte = if at < name.len() {
+            name[at].to_ascii_lowercase()
+        } else {
+            0
+        };
+        key = key << 8 | byte as u128;
+        at += 1;
+    }
+    Some(key)
+}
+
+/// The keys of `names` (lower case, in byte order), for [`is_one_of`].
+const fn name_keys<const N: usize>(names: [&str; N]) -> [u128; N] {
+    let mut keys = [0u128; N];
+    let mut at = 0;
+    while at < N {
+        keys[at] = match name_key(names[at].as_bytes()) {
+            Some(key) => key,
+            None => panic!("an element name in a table is longer than 16 bytes"),
+        };
+        at += 1;
+    }
+    keys
+}
+
+/// Whether `name`, in any case, is one of the names whose [`name_keys`] are `keys`: a
+/// binary search of numbers, since a page may hold a million tags.
+fn is_one_of(name: &[u8], keys: &[u128]) -> bool {
+    // `name_key`, in a form the compiler turns into a few instructions.
+    let mut bytes = [0u8; 16];
+    let Some(to) = bytes.get_mut(..name.len()) else {
+        return false;
+    };
+    to.copy_from_slice(name);
+    bytes.make_ascii_lowercase();
+    keys.binary_search(&u128::from_be_bytes(bytes)).is_ok()
+}
+
 /// The field's pattern applied to `text`: its `value` group, or the whole match; the text
 /// itself when there is no pattern; `None` when the pattern does not match.
 fn apply_pattern(field: &FieldRule, text: &str) -> Option<String> {
@@ -355,3 +402,6 @@ fn apply_pattern(field: &FieldRule, text: &str) -> Option<String> {
     let value = found.name("value").or_else(|| found.get(0))?;
     Some(value.as_str().to_string())
 }
+
+#[cfg(test)]
+mod tests;

@@ -65,3 +65,8 @@ fn too_deep_is_refused_after_attributes_are_checked() {
     let page = "<div>".repeat(3_000);
     assert_eq!(check(&page), Err(Reject::TooDeep { limit: MAX_NESTING }));
 }
+
+#[test]
+fn the_not_nesting_table_is_in_byte_order_for_its_binary_search() {
+    assert!(NOT_NESTING.windows(2).all(|pair| pair[0] < pair[1]));
+}

@@ -242,7 +242,7 @@ fn print_summary(s: &Summary) {
         s.new_cables, s.changed_cables, s.unchanged_cables, s.rejected_pages
     );
     print_if_any(s.abandoned, |n| {
-        format!("  abandoned      {n} fetches still waiting at the stop")
+        format!("  abandoned      {n} fetches or cleanings still going at the stop's grace end")
     });
     println!("  queued         {} left for the next run", s.queued);
 }

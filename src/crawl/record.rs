@@ -189,12 +189,15 @@ pub(super) enum SettledAs {
 }
 
 /// Records what `outcome` says of `job`'s page, queues its links, and takes the job out
-/// of the frontier, in that order.
+/// of the frontier, in that order. `None` when `abandoned` says, once the page is parsed,
+/// that the crawl gave up on the job at a stop: then nothing is recorded and the job stays
+/// in the frontier.
 pub(super) fn settle(
     shared: &Shared,
     job: &Job,
     outcome: FetchOutcome,
-) -> Result<Settled, StoreError> {
+    abandoned: &dyn Fn() -> bool,
+) -> Result<Option<Settled>, StoreError> {
     let host = job.entry.url.host().to_string();
     let conditional = job
         .copy
@@ -211,7 +214,10 @@ pub(super) fn settle(
             page,
             etag,
             last_modified,
-        } => settle_page(shared, job, page, etag, last_modified)?,
+        } => match settle_page(shared, job, page, etag, last_modified, abandoned)? {
+            Some(result) => result,
+            None => return Ok(None),
+        },
         FetchOutcome::NotModified => {
             if let Some(rule) = shared.rules.rule_for_url(&job.entry.url) {
                 let arrival = Arrival::NotModified {
@@ -226,15 +232,15 @@ pub(super) fn settle(
             // The host is off limits for this run only: nothing is recorded and the entry
             // stays queued for the next run.
             tracing::info!(url = %job.entry.url, %kind, "robots.txt unreachable; left queued");
-            return Ok(settled(SettledAs::Failed {
+            return Ok(Some(settled(SettledAs::Failed {
                 kind: "robots-unreachable".to_string(),
                 robots_denied: false,
-            }));
+            })));
         }
         other => settle_failure(shared, job, &other)?,
     };
     shared.store.frontier().remove(&job.entry.url)?;
-    Ok(settled(result))
+    Ok(Some(settled(result)))
 }
 
 /// How the crawl records: a page that is now rejected keeps its earlier cable.
@@ -243,13 +249,15 @@ const KEEP: pipeline::Options = pipeline::Options {
     dry_run: false,
 };
 
+/// `None` when `abandoned` says so once the page is parsed (see [`settle`]).
 fn settle_page(
     shared: &Shared,
     job: &Job,
     page: Page,
     etag: Option<String>,
     last_modified: Option<String>,
-) -> Result<SettledAs, StoreError> {
+    abandoned: &dyn Fn() -> bool,
+) -> Result<Option<SettledAs>, StoreError> {
     if page.url != job.entry.url {
         // A redirect: its target counts as fetched this run too.
         shared.mark_done(&page.url);
@@ -258,7 +266,7 @@ fn settle_page(
         // The fetcher follows redirects only within scope, so this does not happen; if it
         // did, the page would have no rule to be stored under.
         let to = page.url;
-        return settle_failure(shared, job, &FetchOutcome::RedirectOutOfScope { to });
+        return settle_failure(shared, job, &FetchOutcome::RedirectOutOfScope { to }).map(Some);
     };
     let bytes = page.body.len() as u64;
     // One parse serves both the links and the cleaning. A page refused unparsed (nested
@@ -268,6 +276,10 @@ fn settle_page(
     } else {
         None
     };
+    // Parsing is most of the time a page takes; a stop's grace may have ended meanwhile.
+    if abandoned() {
+        return Ok(None);
+    }
     // Links go into the frontier before the page's record is written, so a crash leaves
     // none of them behind.
     let queued = match &document {
@@ -286,11 +298,11 @@ fn settle_page(
         document: document.as_ref(),
     });
     let processed = pipeline::process(&shared.store, rule, arrival, &KEEP)?;
-    Ok(SettledAs::Fetched {
+    Ok(Some(SettledAs::Fetched {
         bytes,
         queued,
         processed: Box::new(processed),
-    })
+    }))
 }
 
 /// Queues the in-scope `links` of a page that this run has not fetched and that are not

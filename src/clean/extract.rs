@@ -20,10 +20,19 @@ pub(super) struct Extractor<'a> {
 impl Extractor<'_> {
     /// Every element the field's first matching selector selects, rendered with chrome
     /// removed, joined by blank lines; `None` when no selector finds anything that is left.
+    ///
+    /// An element inside one already rendered is not rendered again: its text is in that
+    /// one's, and a page nesting the selected element in itself hundreds of times would
+    /// otherwise be rendered hundreds of times over.
     pub(super) fn block(&self, field: &FieldRule) -> Option<String> {
         field.selectors.iter().find_map(|selector| {
             let mut parts = Vec::new();
+            let mut last: Option<ElementRef<'_>> = None;
             for element in self.document.select(selector) {
+                if last.is_some_and(|last| element.ancestors().any(|a| a.id() == last.id())) {
+                    continue;
+                }
+                last = Some(element);
                 let rendered =
                     text::render_with(element, &self.dropped_within(element), field.whitespace);
                 if !rendered.trim().is_empty() {
@@ -79,13 +88,12 @@ impl Extractor<'_> {
             .any(|node| holders.contains(&node.id()))
     }
 
+    /// The chrome elements inside `element`, found in one walk of it.
     fn dropped_within(&self, element: ElementRef<'_>) -> HashSet<NodeId> {
-        self.rule
-            .chrome
-            .drop
-            .iter()
-            .flat_map(|selector| element.select(selector).map(|e| e.id()))
-            .collect()
+        match &self.rule.chrome.drop {
+            Some(any) => element.select(any).map(|e| e.id()).collect(),
+            None => HashSet::new(),
+        }
     }
 
     /// Applies the rule's text patterns: `strip` matches deleted, the tail from a

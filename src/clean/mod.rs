@@ -7,7 +7,15 @@
 //! (the cable's grammar finds where its text starts and ends, and the site's lines around
 //! it are cut), `cable` (the facts the text gives), `ids` (which ID the copy gets), and
 //! `gate` (is the result sure to be the cable and only the cable, or suspect?).
+//!
+//! Cleaning takes time in proportion to the page, whatever the page holds: before the HTML
+//! parser sees a page, one pass over its text ([`guard`]) refuses what the parser could not
+//! parse in linear time (nesting deeper than any real page, a tag with more attributes than
+//! any real one), and while it parses, [`budget`] stops it once its work outgrows the page.
+//! Those rejects (`too-deep`, `too-many-attributes`, `too-costly`) need no fixture cases:
+//! the hostile-page tests generate their pages.
 
+pub mod budget;
 pub mod cable;
 pub mod complete;
 pub mod decode;
@@ -16,6 +24,7 @@ mod extract;
 pub mod gate;
 pub mod guard;
 pub mod ids;
+mod names;
 pub mod posts;
 pub mod repair;
 pub mod signatures;
@@ -60,6 +69,43 @@ pub enum Reject {
         /// The nesting allowed.
         limit: usize,
     },
+    /// A tag carries more attributes than any real page's: the parser checks each new
+    /// attribute against all earlier ones, so parsing it would take minutes.
+    #[error(
+        "the page has a tag `{element}` with {found} attributes, more than the {limit} accepted (a hostile or broken page); it is not parsed"
+    )]
+    TooManyAttributes {
+        /// The tag, as `<name>` or `</name>`.
+        element: String,
+        /// Its attributes.
+        found: usize,
+        /// The most accepted.
+        limit: usize,
+    },
+    /// The page's `<html>` and `<body>` tags carry more attributes than any real page's:
+    /// the parser merges them into one element, checking each against those it has.
+    #[error(
+        "the page's <html> and <body> tags carry {found} attributes in all, more than the {limit} accepted (a hostile or broken page: the parser merges them into one element); it is not parsed"
+    )]
+    TooManyMergedAttributes {
+        /// Their attributes, all together.
+        found: usize,
+        /// The most accepted.
+        limit: usize,
+    },
+    /// The parser's work outgrew the page: its markup is built to make parsing take
+    /// minutes.
+    #[error(
+        "parsing the page's first {bytes} bytes took {steps} parser steps, more than {per_byte} a byte (real pages need under 1; a hostile or broken page, such as end tags that close nothing or tags that cannot close); it is not parsed further"
+    )]
+    TooCostly {
+        /// The parser's steps when it was stopped.
+        steps: u64,
+        /// The bytes of the page read by then.
+        bytes: usize,
+        /// The steps allowed per byte.
+        per_byte: u64,
+    },
     /// Neither the URL, the page nor the text gives a cable ID.
     #[error("no cable ID in the URL, the page or the text{}", found.as_ref().map(|f| format!(" (found `{f}`, which is not an ID)")).unwrap_or_default())]
     NoCableId {
@@ -70,13 +116,17 @@ pub enum Reject {
 
 impl Reject {
     /// A short stable name for counting and JSON: `not-a-cable-page`, `body-not-found`,
-    /// `not-a-cable`, `too-deep`, `no-cable-id`.
+    /// `not-a-cable`, `too-deep`, `too-many-attributes`, `too-costly`, `no-cable-id`.
     pub fn kind(&self) -> &'static str {
         match self {
             Reject::NotACablePage { .. } => "not-a-cable-page",
             Reject::BodyNotFound { .. } => "body-not-found",
             Reject::NotACable { .. } => "not-a-cable",
             Reject::TooDeep { .. } => "too-deep",
+            Reject::TooManyAttributes { .. } | Reject::TooManyMergedAttributes { .. } => {
+                "too-many-attributes"
+            }
+            Reject::TooCostly { .. } => "too-costly",
             Reject::NoCableId { .. } => "no-cable-id",
         }
     }
@@ -96,8 +146,8 @@ pub fn clean_parsed(page: &Page, rule: &Rule, document: &Html) -> Result<Cable, 
     clean_document(page, rule, url_id, document)
 }
 
-/// Decodes the page, repairs its bare markup when the rule says so, and parses it; a
-/// page nested deeper than any real one is refused unparsed.
+/// Decodes the page, repairs its bare markup when the rule says so, and parses it with
+/// [`parse_text`].
 pub fn parse(page: &Page, rule: &Rule) -> Result<Html, Reject> {
     let decoded = decode::decode(&page.body, page.content_type.as_deref());
     let html = if rule.repair_bare_markup {
@@ -105,12 +155,15 @@ pub fn parse(page: &Page, rule: &Rule) -> Result<Html, Reject> {
     } else {
         std::borrow::Cow::Borrowed(decoded.text.as_ref())
     };
-    if guard::nesting_estimate(&html, guard::MAX_NESTING) > guard::MAX_NESTING {
-        return Err(Reject::TooDeep {
-            limit: guard::MAX_NESTING,
-        });
-    }
-    Ok(Html::parse_document(&html))
+    parse_text(&html)
+}
+
+/// Parses a page's text as [`Html::parse_document`] does, in time linear in the text: a
+/// page the parser could not parse in linear time is refused unparsed ([`guard`]) or
+/// partly parsed ([`budget`]).
+pub fn parse_text(html: &str) -> Result<Html, Reject> {
+    guard::check(html)?;
+    budget::parse(html)
 }
 
 /// The `id` group of the rule's cable path pattern, or a reject when the URL is not one

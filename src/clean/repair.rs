@@ -9,8 +9,9 @@
 use std::borrow::Cow;
 
 /// Element names of HTML, SVG and MathML roots that a page may really use, headings aside
-/// (`h1` to `h6`, see [`is_heading`]). A `<` followed by anything else is text.
-const HTML_ELEMENTS: &[&str] = &[
+/// (`h1` to `h6`, see [`is_heading`]), in byte order (it is searched by halves). A `<`
+/// followed by anything else is text.
+const HTML_ELEMENTS: [&str; 137] = [
     "a",
     "abbr",
     "acronym",
@@ -150,6 +151,8 @@ const HTML_ELEMENTS: &[&str] = &[
     "xmp",
 ];
 
+const HTML_ELEMENT_KEYS: [u128; HTML_ELEMENTS.len()] = super::names::name_keys(HTML_ELEMENTS);
+
 /// The longest name a character reference may have (`&CounterClockwiseContourIntegral;`).
 const MAX_ENTITY_NAME: usize = 32;
 
@@ -208,12 +211,11 @@ fn is_element_name_then_boundary(rest: &[u8]) -> bool {
         boundary,
         None | Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
     );
-    let name = &rest[..len];
-    ends_name
-        && (is_heading(name)
-            || HTML_ELEMENTS
-                .iter()
-                .any(|known| known.as_bytes().eq_ignore_ascii_case(name)))
+    ends_name && is_element_name(&rest[..len])
+}
+
+fn is_element_name(name: &[u8]) -> bool {
+    is_heading(name) || super::names::is_one_of(name, &HTML_ELEMENT_KEYS)
 }
 
 /// `h1` to `h6`, in any case.

@@ -209,7 +209,15 @@ impl TextBuilder {
         if self.out.is_empty() || wanted == 0 {
             return;
         }
-        let have = self.out.bytes().rev().take_while(|&b| b == b'\n').count();
+        // Only whether there are `wanted` already matters: counting every trailing newline
+        // made a page of `<p><br></p>` take time quadratic in its size.
+        let have = self
+            .out
+            .bytes()
+            .rev()
+            .take(wanted)
+            .take_while(|&b| b == b'\n')
+            .count();
         for _ in have..wanted {
             self.out.push('\n');
         }

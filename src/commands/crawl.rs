@@ -285,7 +285,7 @@ fn print_summary(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
         format!("  suspect        {n} cables stored as suspect (`cablestrip show ID` says why)")
     })?;
     print_if_any(out, s.abandoned, |n| {
-        format!("  abandoned      {n} fetches still waiting at the stop")
+        format!("  abandoned      {n} fetches or cleanings still going at the stop's grace end")
     })?;
     print_if_any(out, s.links_dropped, |n| {
         format!(

@@ -104,7 +104,8 @@ pub const DEFAULT_FLUSH_EVERY_PAGES: u64 = 100;
 /// recorded since.
 pub const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_secs(5);
 /// After a stop is asked for, how long fetches still waiting (for the rate limiter, a
-/// backoff or a slow server) may go on before they are dropped and left in the frontier.
+/// backoff or a slow server) and pages still being cleaned may go on before they are
+/// dropped and left in the frontier.
 pub const DEFAULT_STOP_GRACE: Duration = Duration::from_secs(15);
 
 /// Links taken from one page, at most: the Cable Viewer's busiest listing has a few

@@ -49,7 +49,8 @@ enum TaskEnd {
         host: HostKey,
         settled: Result<Settled, CrawlError>,
     },
-    /// Dropped at the end of a stop's grace; left in the frontier.
+    /// Dropped at the end of a stop's grace (its fetch, or its page's cleaning, still
+    /// going); left in the frontier.
     Abandoned { seq: u64, host: HostKey },
 }
 
@@ -206,7 +207,7 @@ impl Dispatcher {
                     }
                 }
                 () = &mut grace, if grace_armed => {
-                    tracing::warn!(running = self.tasks.len(), "fetches still waiting after the stop's grace; dropping them (they stay queued)");
+                    tracing::warn!(running = self.tasks.len(), "fetches and cleanings still going after the stop's grace; dropping them (they stay queued)");
                     grace_armed = false;
                     self.abandon.send_replace(true);
                 }
@@ -446,6 +447,12 @@ impl Dispatcher {
 }
 
 /// Fetches one page, then records it on the blocking pool once a cleaning slot is free.
+///
+/// At the end of a stop's grace the job is dropped wherever it is: waiting for its fetch,
+/// for a cleaning slot, or while its page is being cleaned. A clean cannot be cut short,
+/// so it finishes on the blocking pool unwatched (in time linear in the page) and leaves
+/// the page unrecorded, still in the frontier for the next run; the crawl does not wait
+/// for it.
 async fn run_job(
     shared: Arc<Shared>,
     job: Job,
@@ -466,31 +473,52 @@ async fn run_job(
         let scope = |url: &PageUrl| shared.scope(&shared.rules.site_url(url)).is_some();
         shared.fetcher.fetch(&request, &scope).await
     };
-    let abandoned = async {
-        if abandon.wait_for(|&abandon| abandon).await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
     let outcome = tokio::select! {
         outcome = fetch => outcome,
-        () = abandoned => return TaskEnd::Abandoned { seq, host },
+        () = abandoned(&mut abandon) => return TaskEnd::Abandoned { seq, host },
     };
-    let settled = match clean_slots.acquire_owned().await {
-        Ok(permit) => {
-            let shared = Arc::clone(&shared);
-            tokio::task::spawn_blocking(move || {
-                let _permit = permit;
-                record::settle(&shared, &job, outcome)
-            })
+    let seen = abandon.clone();
+    let settle = async {
+        let permit = clean_slots
+            .acquire_owned()
             .await
             .map_err(|error| CrawlError::Task {
                 message: error.to_string(),
-            })
-            .and_then(|result| result.map_err(CrawlError::from))
-        }
-        Err(error) => Err(CrawlError::Task {
+            })?;
+        let shared = Arc::clone(&shared);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            record::settle(&shared, &job, outcome, &|| *seen.borrow())
+        })
+        .await
+        .map_err(|error| CrawlError::Task {
             message: error.to_string(),
-        }),
+        })?
+        .map_err(CrawlError::from)
     };
-    TaskEnd::Settled { seq, host, settled }
+    let settled = tokio::select! {
+        settled = settle => settled,
+        () = abandoned(&mut abandon) => return TaskEnd::Abandoned { seq, host },
+    };
+    match settled {
+        Ok(Some(settled)) => TaskEnd::Settled {
+            seq,
+            host,
+            settled: Ok(settled),
+        },
+        // Given up between cleaning and recording, at the stop's grace end.
+        Ok(None) => TaskEnd::Abandoned { seq, host },
+        Err(error) => TaskEnd::Settled {
+            seq,
+            host,
+            settled: Err(error),
+        },
+    }
+}
+
+/// Resolves once the stop's grace has ended (never, when no stop can come any more).
+async fn abandoned(abandon: &mut watch::Receiver<bool>) {
+    if abandon.wait_for(|&abandon| abandon).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }

@@ -229,12 +229,15 @@ pub(super) struct Links {
 }
 
 /// Records what `outcome` says of `job`'s page, queues its links, and takes the job out
-/// of the frontier, in that order.
+/// of the frontier, in that order. `None` when `abandoned` says, once the page is parsed,
+/// that the crawl gave up on the job at a stop: then nothing is recorded and the job stays
+/// in the frontier.
 pub(super) fn settle(
     shared: &Shared,
     job: &Job,
     outcome: FetchOutcome,
-) -> Result<Settled, StoreError> {
+    abandoned: &dyn Fn() -> bool,
+) -> Result<Option<Settled>, StoreError> {
     // Failures are the host's that was asked: a mapped host's, not the real site's.
     let host = shared.rules.fetch_url(&job.entry.url).host().to_string();
     let conditional = job
@@ -254,7 +257,10 @@ pub(super) fn settle(
             page,
             etag,
             last_modified,
-        } => settle_page(shared, job, page, etag, last_modified)?,
+        } => match settle_page(shared, job, page, etag, last_modified, abandoned)? {
+            Some(result) => result,
+            None => return Ok(None),
+        },
         FetchOutcome::NotModified => {
             if let Some(rule) = shared.rules.rule_for_url(&job.entry.url) {
                 let arrival = Arrival::NotModified {
@@ -270,12 +276,12 @@ pub(super) fn settle(
             // stays queued for the next run.
             tracing::info!(url = %job.entry.url, %kind, "robots.txt unreachable; left queued");
             shared.hold(&job.entry.url);
-            return Ok(settled(SettledAs::HeldBack { why: kind.name() }));
+            return Ok(Some(settled(SettledAs::HeldBack { why: kind.name() })));
         }
         other => settle_failure(shared, job, &other)?,
     };
     shared.forget(&job.entry.url)?;
-    Ok(settled(result))
+    Ok(Some(settled(result)))
 }
 
 /// How the crawl records: a page that is now rejected keeps its earlier cable.
@@ -284,13 +290,15 @@ const KEEP: pipeline::Options = pipeline::Options {
     dry_run: false,
 };
 
+/// `None` when `abandoned` says so once the page is parsed (see [`settle`]).
 fn settle_page(
     shared: &Shared,
     job: &Job,
     mut page: Page,
     etag: Option<String>,
     last_modified: Option<String>,
-) -> Result<SettledAs, StoreError> {
+    abandoned: &dyn Fn() -> bool,
+) -> Result<Option<SettledAs>, StoreError> {
     // The page came from where it was fetched (a mapped host, perhaps, after redirects); it
     // is stored as the site's own, and its links resolve against where it came from.
     let fetched_from = page.url.clone();
@@ -303,16 +311,24 @@ fn settle_page(
         // The fetcher follows redirects only within scope, so this does not happen; if it
         // did, the page would have no rule to be stored under.
         let to = page.url;
-        return settle_failure(shared, job, &FetchOutcome::RedirectOutOfScope { to });
+        return settle_failure(shared, job, &FetchOutcome::RedirectOutOfScope { to }).map(Some);
     };
     let bytes = page.body.len() as u64;
     // One parse serves both the links and the cleaning. A page refused unparsed (nested
-    // deeper than any real page) gives no links; cleaning records why.
-    let document = if is_html(page.content_type.as_deref()) {
-        clean::parse(&page, rule).ok()
+    // deeper, or with more attributes, than any real page; markup that makes the parser
+    // work without end) gives no links; cleaning records why.
+    let (document, refused) = if is_html(page.content_type.as_deref()) {
+        match clean::parse(&page, rule) {
+            Ok(document) => (Some(document), None),
+            Err(reject) => (None, Some(reject.kind())),
+        }
     } else {
-        None
+        (None, None)
     };
+    // Parsing is most of the time a page takes; a stop's grace may have ended meanwhile.
+    if abandoned() {
+        return Ok(None);
+    }
     // Links go into the frontier before the page's record is written, so a crash leaves
     // none of them behind.
     let links = match &document {
@@ -324,10 +340,17 @@ fn settle_page(
             queue_links(shared, links, job.entry.depth.saturating_add(1))?
         }
         None => Links {
-            not_parsed: Some(if is_html(page.content_type.as_deref()) {
-                "the page could not be parsed (nested deeper than any real page)"
-            } else {
-                "the page is not HTML"
+            not_parsed: Some(match refused {
+                Some("too-deep") => {
+                    "the page could not be parsed (nested deeper than any real page)"
+                }
+                Some("too-many-attributes") => {
+                    "the page could not be parsed (a tag with more attributes than any real page's)"
+                }
+                Some(_) => {
+                    "the page could not be parsed (markup that makes the parser work without end)"
+                }
+                None => "the page is not HTML",
             }),
             ..Links::default()
         },
@@ -341,11 +364,11 @@ fn settle_page(
     });
     let processed = pipeline::process(&shared.store, rule, arrival, &KEEP)?;
     tracing::info!(url = %job.entry.url, bytes, links = links.queued, "fetched");
-    Ok(SettledAs::Fetched {
+    Ok(Some(SettledAs::Fetched {
         bytes,
         links,
         processed: Box::new(processed),
-    })
+    }))
 }
 
 /// Queues the in-scope `links` of a page, up to the cap on links from one page, that this

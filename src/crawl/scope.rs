@@ -30,8 +30,13 @@ pub fn in_scope<'r>(rules: &'r RuleSet, url: &PageUrl) -> Option<(&'r str, UrlKi
 ///
 /// A `<base href>` in the page changes what relative links resolve against, as it does in
 /// a browser. Links that are not http(s) are left out; scope is the caller's to check.
+///
+/// A page the parser could not parse in linear time (see [`crate::clean::parse_text`]) gives
+/// no links.
 pub fn extract_links(base: &PageUrl, html: &str) -> Vec<PageUrl> {
-    links_of(base, &Html::parse_document(html))
+    crate::clean::parse_text(html)
+        .map(|document| links_of(base, &document))
+        .unwrap_or_default()
 }
 
 /// The links of a page already parsed, as [`extract_links`] gives them.

@@ -100,7 +100,8 @@ pub struct Summary {
     pub bytes: u64,
     /// Requests per second over the run.
     pub pages_per_second: f64,
-    /// Fetches dropped while they waited when the run was stopped; they stay queued.
+    /// Jobs dropped at the end of a stop's grace, their fetch or their page's cleaning
+    /// still going; they stay queued.
     pub abandoned: u64,
     /// Entries left in the frontier for the next run.
     pub queued: u64,

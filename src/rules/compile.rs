@@ -109,7 +109,7 @@ impl Rule {
             classification: field("extract.classification", &extract.classification)?,
             origin: field("extract.origin", &extract.origin)?,
             chrome: ChromeRule {
-                drop: at.selectors("chrome.drop", &file.chrome.drop)?,
+                drop: at.selector_list("chrome.drop", &file.chrome.drop)?,
                 strip: at.regexes("chrome.strip", &file.chrome.strip)?,
                 drop_lines: at.regexes("chrome.drop_lines", &file.chrome.drop_lines)?,
                 cut_from: at.regexes("chrome.cut_from", &file.chrome.cut_from)?,
@@ -172,6 +172,22 @@ impl Locator<'_> {
         texts: &[toml::Spanned<String>],
     ) -> Result<Vec<Selector>, RuleError> {
         texts.iter().map(|t| self.selector(key, t)).collect()
+    }
+
+    /// `texts` as one selector list, each checked first so that a bad one is named;
+    /// `None` when there are none.
+    fn selector_list(
+        &self,
+        key: &str,
+        texts: &[toml::Spanned<String>],
+    ) -> Result<Option<Selector>, RuleError> {
+        self.selectors(key, texts)?;
+        let Some(first) = texts.first() else {
+            return Ok(None);
+        };
+        let joined: Vec<&str> = texts.iter().map(|t| t.get_ref().as_str()).collect();
+        let list = toml::Spanned::new(first.span(), joined.join(", "));
+        self.selector(key, &list).map(Some)
     }
 
     fn regex(&self, key: &str, text: &toml::Spanned<String>) -> Result<Regex, RuleError> {

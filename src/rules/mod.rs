@@ -62,8 +62,10 @@ pub struct FieldRule {
 /// The chrome to remove from inside the selected parts.
 #[derive(Debug, Default)]
 pub struct ChromeRule {
-    /// Elements dropped with everything inside them.
-    pub drop: Vec<Selector>,
+    /// Elements dropped with everything inside them: the rule's `drop` selectors as one
+    /// selector list, so that finding them takes one walk of the selected part, not one per
+    /// selector; `None` when there are none.
+    pub drop: Option<Selector>,
     /// Text removed wherever it matches (the `¶` of a `¶3.` link whose `3.` stays).
     pub strip: Vec<Regex>,
     /// Lines of text dropped wherever they occur.

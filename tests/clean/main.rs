@@ -6,3 +6,4 @@ mod support;
 mod command;
 mod fixtures;
 mod hostile;
+mod shapes;

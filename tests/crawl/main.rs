@@ -1,5 +1,6 @@
 //! The crawl stage against sites served on 127.0.0.1: the fetcher's outcomes, politeness
-//! measured at the server, the crawl loop end to end, and `cablestrip crawl` as cron runs it.
+//! measured at the server, the crawl loop end to end, stopping while a page is cleaned, and
+//! `cablestrip crawl` as cron runs it.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -10,3 +11,4 @@ mod fetch;
 mod heal;
 mod politeness;
 mod run;
+mod stop;

@@ -336,6 +336,11 @@ impl TestServer {
     pub fn max_in_flight(&self) -> usize {
         self.state.max_in_flight.load(Ordering::SeqCst)
     }
+
+    /// Requests being answered now: 0 once every reply so far is written out.
+    pub fn in_flight(&self) -> usize {
+        self.state.in_flight.load(Ordering::SeqCst)
+    }
 }
 
 async fn accept_loop(listener: TcpListener, state: Arc<State>) {

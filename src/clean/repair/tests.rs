@@ -36,3 +36,9 @@ fn unterminated_ampersands_are_escaped() {
         Cow::Borrowed(_)
     ));
 }
+
+#[test]
+fn the_element_table_is_in_byte_order_for_its_binary_search() {
+    assert!(HTML_ELEMENTS.windows(2).all(|pair| pair[0] < pair[1]));
+    assert!(is_element_name(b"TD") && is_element_name(b"h6") && !is_element_name(b"h7"));
+}

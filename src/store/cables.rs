@@ -7,7 +7,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::bodies::BodyHash;
-use super::records::{self, CleanOutcome, IndexEntry, PageRecord};
+use super::records::{self, Citation, CleanOutcome, IndexEntry, PageRecord};
 use super::{Store, StoreError, trees};
 use crate::model::{Cable, CableId, PageUrl};
 
@@ -351,6 +351,18 @@ impl Store {
             site: cable.site.clone(),
             rules: cable.rules.clone(),
             suspect: cable.is_suspect(),
+            subject: cable.subject.clone(),
+            cites: cable
+                .meta
+                .references
+                .iter()
+                .filter_map(|reference| {
+                    Some(Citation {
+                        id: reference.id.clone()?,
+                        letter: reference.letter.clone(),
+                    })
+                })
+                .collect(),
         };
         Ok((
             self.encode_cable(key, cable, body.as_ref().map(|(h, b)| (*h, b.as_slice())))?,

@@ -34,6 +34,7 @@
 
 mod bodies;
 mod cables;
+mod citations;
 mod error;
 mod frontier;
 mod records;
@@ -49,10 +50,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use bodies::{BadBodyHash, BodyHash, BodyPut};
 pub use cables::{CableChange, CableIter, PageIter, ReplacePolicy, SiteStats};
+pub use citations::IndexedCopy;
 pub use error::StoreError;
 pub use frontier::Frontier;
 pub use records::{
-    CleanOutcome, FrontierEntry, LinkKind, PageRecord, Queued, RECORD_VERSION, RunRecord,
+    Citation, CleanOutcome, FrontierEntry, LinkKind, PageRecord, Queued, RECORD_VERSION, RunRecord,
 };
 
 /// The layout version of the database this binary writes, and the newest it opens.

@@ -133,6 +133,23 @@ pub(crate) struct IndexEntry {
     /// Whether the cable is suspect.
     #[serde(default, skip_serializing_if = "is_false")]
     pub suspect: bool,
+    /// The cable's subject, for listings of citations that read no cable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The cables its references cite, in order (references that are no cable are left
+    /// out): the citation graph, read without decompressing a cable.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<Citation>,
+}
+
+/// One cable a stored cable cites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citation {
+    /// The cited cable.
+    pub id: CableId,
+    /// The reference's letter in the citing cable's `REF:` block, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter: Option<String>,
 }
 
 /// For serde: a flag that is false is left out, so records written before it existed and

@@ -46,10 +46,14 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Clean the stored raw pages again with the current rule files, without the network.
     Reclean(RecleanArgs),
-    /// Write the stored cables out as JSON Lines, text files or CSV.
+    /// Write the stored cables out as JSON Lines, text files or CSV, or their citation
+    /// graph as CSV (`--format edges`).
     Export(ExportArgs),
     /// Show a stored cable (every copy) or page, or its raw page.
     Show(ShowArgs),
+    /// What a cable cites (with the subjects of the cited cables the store holds) and which
+    /// stored cables cite it.
+    Refs(RefsArgs),
     /// What the store holds, per site: pages, cables, rejects, stale cables; size; last run.
     Status(StatusArgs),
     /// Compare the copies of each cable that several sites hold, and report the text only
@@ -278,6 +282,8 @@ pub enum ExportFormat {
     Txt,
     /// RFC 4180 CSV with a header row.
     Csv,
+    /// The citation graph as CSV: `from,to,letter`, one row per reference to a cable.
+    Edges,
 }
 
 /// `cablestrip export`.
@@ -305,6 +311,17 @@ pub struct ExportArgs {
     /// Write suspect copies too (by default they are left out, and counted on stderr).
     #[arg(long)]
     pub include_suspect: bool,
+}
+
+/// `cablestrip refs`.
+#[derive(Debug, Args)]
+pub struct RefsArgs {
+    /// The cable (any case; `SECSTATE` and post spellings are read canonically).
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The references as one JSON document.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `cablestrip show`.

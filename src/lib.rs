@@ -34,6 +34,7 @@ pub mod mirror;
 pub mod model;
 pub mod pipeline;
 pub mod reclean;
+pub mod refs;
 pub mod rules;
 pub mod store;
 pub mod verify;

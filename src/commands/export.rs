@@ -1,4 +1,5 @@
-//! `cablestrip export`: the stored cables as JSON Lines, text files or CSV, streamed.
+//! `cablestrip export`: the stored cables as JSON Lines, text files or CSV, or their
+//! citation graph as CSV, streamed.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -6,7 +7,8 @@ use std::process::ExitCode;
 use anyhow::anyhow;
 
 use cablestrip::export::{
-    self, CsvSink, ExportError, JsonlSink, PendingFile, Priorities, Selection, Since, Sink, TxtSink,
+    self, CsvSink, CsvTable, ExportError, JsonlSink, PendingFile, Priorities, Selection, Since,
+    Sink, TxtSink,
 };
 use cablestrip::model::CableId;
 use cablestrip::rules::RuleSet;
@@ -38,6 +40,11 @@ pub fn run(rules: &RuleSet, db: &Path, args: &ExportArgs) -> Result<ExitCode, Fa
         all_sources: args.all_sources,
         include_suspect: args.include_suspect,
     };
+    if args.format == ExportFormat::Edges && args.all_sources {
+        return Err(Failure::input(anyhow!(
+            "--format edges links cables, not their copies, so it takes no --all-sources; fix: leave --all-sources out"
+        )));
+    }
     let destination = Destination::resolve(args)?;
     let store = open_existing_store(db)?;
     let mut sink = destination.sink(args)?;
@@ -129,20 +136,29 @@ impl<'a> Destination<'a> {
             (_, Destination::Folder(dir)) => {
                 Box::new(TxtSink::new(dir, args.all_sources).map_err(failure)?)
             }
-            (ExportFormat::Csv, Destination::File(path)) => Box::new(
+            (ExportFormat::Csv | ExportFormat::Edges, Destination::File(path)) => Box::new(
                 PendingFile::create(path)
                     .map_err(failure)?
-                    .csv()
+                    .csv(csv_table(args.format))
                     .map_err(failure)?,
             ),
             (_, Destination::File(path)) => {
                 Box::new(PendingFile::create(path).map_err(failure)?.jsonl())
             }
-            (ExportFormat::Csv, Destination::Stdout) => {
-                Box::new(CsvSink::new(std::io::stdout().lock(), stdout).map_err(failure)?)
-            }
+            (ExportFormat::Csv | ExportFormat::Edges, Destination::Stdout) => Box::new(
+                CsvSink::new(std::io::stdout().lock(), stdout, csv_table(args.format))
+                    .map_err(failure)?,
+            ),
             (_, Destination::Stdout) => Box::new(JsonlSink::new(std::io::stdout().lock(), stdout)),
         })
+    }
+}
+
+/// The CSV table a CSV format writes.
+fn csv_table(format: ExportFormat) -> CsvTable {
+    match format {
+        ExportFormat::Edges => CsvTable::Edges,
+        _ => CsvTable::Cables,
     }
 }
 

@@ -13,6 +13,7 @@ mod ingest;
 pub(crate) mod out;
 mod progress;
 mod reclean;
+mod refs;
 mod rules;
 mod show;
 mod status;
@@ -127,6 +128,7 @@ pub fn run(args: Cli) -> Result<ExitCode, Failure> {
         Command::Reclean(reclean_args) => reclean::run(&rules, db, &reclean_args),
         Command::Export(export_args) => export::run(&rules, db, &export_args),
         Command::Show(show_args) => show::run(&rules, db, &show_args),
+        Command::Refs(refs_args) => refs::run(&rules, db, &refs_args),
         Command::Clean(clean_args) => clean::run(&rules, &clean_args),
         Command::Rules(RulesCommand::Check) => rules::run_check(&rules),
         Command::Rules(RulesCommand::Test(test_args)) => rules::run_test(&rules, &test_args),

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use cablestrip::refs::{self, CitationCounts};
 use cablestrip::rules::RuleSet;
 use cablestrip::store::SiteStats;
 
@@ -20,6 +21,8 @@ struct Status {
     size_on_disk: u64,
     bodies: usize,
     sites: BTreeMap<String, SiteStats>,
+    /// The citation graph: references to cables, and how many the store can follow.
+    citations: CitationCounts,
     last_run: Option<LastRun>,
     /// The last `verify`'s counts: cables held by several sites, how many agree, per site.
     last_verify: Option<LastRun>,
@@ -59,6 +62,7 @@ pub fn run(rules: &RuleSet, db: &Path, args: &StatusArgs) -> Result<ExitCode, Fa
         size_on_disk: store.size_on_disk().map_err(Failure::store)?,
         bodies: store.body_count(),
         sites,
+        citations: refs::counts(&store).map_err(Failure::store)?,
         last_run,
         last_verify,
     };
@@ -101,6 +105,24 @@ fn print_status(out: &mut dyn Write, status: &Status) -> std::io::Result<()> {
         writeln!(
             out,
             "(empty: fill it with `cablestrip crawl` or `cablestrip ingest DIR --site SITE`)"
+        )?;
+    }
+    let c = &status.citations;
+    if c.references > 0 {
+        writeln!(
+            out,
+            "references   {} to cables, from {} cables; {} ({:.1} %) cite a stored cable; {} cables cited, {} of them stored (cablestrip refs ID)",
+            c.references,
+            c.citing_cables,
+            c.resolved,
+            c.resolved as f64 * 100.0 / c.references as f64,
+            c.cited_cables,
+            c.cited_and_stored
+        )?;
+    } else if !status.sites.is_empty() {
+        writeln!(
+            out,
+            "references   none read (cables stored by an older cablestrip gain theirs with `cablestrip reclean --all`)"
         )?;
     }
     match &status.last_run {

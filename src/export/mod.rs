@@ -17,8 +17,8 @@ use crate::model::{Cable, CableId};
 use crate::rules::RuleSet;
 use crate::store::{Store, StoreError};
 pub use sinks::{
-    CSV_COLUMNS, CSV_TAG_SEPARATOR, CsvSink, JsonlSink, PendingFile, TxtSink, cable_file_text,
-    is_plain_file_name, write_file_in,
+    CSV_COLUMNS, CSV_TAG_SEPARATOR, CsvSink, CsvTable, EDGE_COLUMNS, JsonlSink, PendingFile,
+    TxtSink, cable_file_text, is_plain_file_name, write_file_in,
 };
 
 /// What can stop an export.

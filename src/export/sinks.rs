@@ -71,9 +71,23 @@ impl<W: Write> Sink for JsonlSink<W> {
 /// joined by `; `, absent fields empty.
 pub struct CsvSink<W: Write> {
     writer: csv::Writer<W>,
+    table: CsvTable,
     path: PathBuf,
     finisher: Option<Box<dyn FnOnce() -> std::io::Result<()>>>,
 }
+
+/// What a CSV export's rows are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvTable {
+    /// One row per cable, [`CSV_COLUMNS`].
+    Cables,
+    /// The citation graph: one row per reference to a cable, [`EDGE_COLUMNS`].
+    Edges,
+}
+
+/// The columns of the citation graph's CSV: the citing cable, the cited one, and the
+/// reference's letter (empty when the `REF:` block does not letter its references).
+pub const EDGE_COLUMNS: [&str; 3] = ["from", "to", "letter"];
 
 impl<W: Write> std::fmt::Debug for CsvSink<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,16 +98,21 @@ impl<W: Write> std::fmt::Debug for CsvSink<W> {
 }
 
 impl<W: Write> CsvSink<W> {
-    /// Writes to `out`, named `path` in messages; the header row is written first.
-    pub fn new(out: W, path: &Path) -> Result<Self, ExportError> {
+    /// Writes `table` to `out`, named `path` in messages; the header row is written first.
+    pub fn new(out: W, path: &Path, table: CsvTable) -> Result<Self, ExportError> {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(out);
+        let header: &[&str] = match table {
+            CsvTable::Cables => &CSV_COLUMNS,
+            CsvTable::Edges => &EDGE_COLUMNS,
+        };
         writer
-            .write_record(CSV_COLUMNS)
+            .write_record(header)
             .map_err(|e| csv_error(path, e))?;
         Ok(CsvSink {
             writer,
+            table,
             path: path.to_path_buf(),
             finisher: None,
         })
@@ -113,6 +132,17 @@ fn csv_error(path: &Path, error: csv::Error) -> ExportError {
 
 impl<W: Write> Sink for CsvSink<W> {
     fn write(&mut self, cable: &Cable) -> Result<(), ExportError> {
+        if self.table == CsvTable::Edges {
+            for reference in &cable.meta.references {
+                if let Some(cited) = &reference.id {
+                    let letter = reference.letter.as_deref().unwrap_or_default();
+                    self.writer
+                        .write_record([cable.id.as_str(), cited.as_str(), letter])
+                        .map_err(|e| csv_error(&self.path, e))?;
+                }
+            }
+            return Ok(());
+        }
         let tags = cable.tags.join(CSV_TAG_SEPARATOR);
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
         let record = [
@@ -293,10 +323,10 @@ impl PendingFile {
     }
 
     /// A CSV sink that writes this file.
-    pub fn csv(self) -> Result<CsvSink<std::fs::File>, ExportError> {
+    pub fn csv(self, table: CsvTable) -> Result<CsvSink<std::fs::File>, ExportError> {
         let path = self.path.clone();
         let (file, finish) = self.split();
-        let mut sink = CsvSink::new(file, &path)?;
+        let mut sink = CsvSink::new(file, &path, table)?;
         sink.finisher = Some(finish);
         Ok(sink)
     }

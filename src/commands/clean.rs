@@ -8,7 +8,7 @@ use anyhow::{Context, anyhow};
 
 use cablestrip::clean;
 use cablestrip::mirror;
-use cablestrip::model::{Cable, Page, PageUrl};
+use cablestrip::model::{Cable, Declassify, Metadata, Page, PageUrl};
 use cablestrip::rules::{Rule, RuleSet};
 
 use super::{Failure, out};
@@ -150,6 +150,7 @@ pub fn write_cable(out: &mut impl Write, cable: &Cable) -> std::io::Result<()> {
     if !cable.tags.is_empty() {
         writeln!(out, "tags: {}", cable.tags.join(", "))?;
     }
+    write_metadata(out, &cable.meta)?;
     for reason in &cable.suspect {
         writeln!(out, "suspect: {reason}")?;
     }
@@ -165,6 +166,70 @@ pub fn write_cable(out: &mut impl Write, cable: &Cable) -> std::io::Result<()> {
         writeln!(out, "\n{header}")?;
     }
     writeln!(out, "\n{}\n", cable.body)
+}
+
+/// The metadata fields the text gives, one line each (addressees one a line).
+fn write_metadata(out: &mut impl Write, meta: &Metadata) -> std::io::Result<()> {
+    if !meta.references.is_empty() {
+        let references: Vec<String> = meta
+            .references
+            .iter()
+            .map(|r| {
+                let letter = r
+                    .letter
+                    .as_deref()
+                    .map(|l| format!("{l}. "))
+                    .unwrap_or_default();
+                match &r.id {
+                    Some(id) => format!("{letter}{} ({id})", r.text),
+                    None => format!("{letter}{}", r.text),
+                }
+            })
+            .collect();
+        writeln!(out, "references: {}", references.join("; "))?;
+    }
+    for (label, addressees) in [
+        ("to", &meta.to),
+        ("info", &meta.info),
+        ("excluded", &meta.excluded),
+    ] {
+        for addressee in addressees {
+            let parts: Vec<&str> = [
+                addressee.route.as_deref(),
+                Some(addressee.name.as_str()),
+                addressee.precedence.as_deref(),
+                addressee.serial.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            writeln!(out, "{label}: {}", parts.join(" "))?;
+        }
+    }
+    if let Some(by) = &meta.classified_by {
+        let who: Vec<&str> = [by.title.as_deref(), by.name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let reasons = if by.reasons.is_empty() {
+            String::new()
+        } else {
+            format!(", reasons {}", by.reasons.join(", "))
+        };
+        writeln!(out, "classified by: {}{reasons}", who.join(" "))?;
+    }
+    match &meta.declassify {
+        Some(Declassify::Date(date)) => writeln!(out, "declassify: {date}")?,
+        Some(Declassify::Text(text)) => writeln!(out, "declassify: {text}")?,
+        None => {}
+    }
+    if let Some(signer) = &meta.signer {
+        writeln!(out, "signer: {signer}")?;
+    }
+    if let Some(summary) = &meta.summary {
+        writeln!(out, "summary: {summary}")?;
+    }
+    Ok(())
 }
 
 /// The URL a saved file had on `rule`'s site, as `ingest` maps it.

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::clean;
-use crate::model::{Cable, Page, PageUrl};
+use crate::model::{
+    Addressee, Cable, ClassifiedBy, Declassify, Metadata, Page, PageUrl, Reference,
+};
 use crate::rules::RuleSet;
 
 /// A fixture folder that cannot be used.
@@ -68,6 +70,16 @@ struct Expectation {
     suspect: Vec<String>,
     /// The lines the edge step cut.
     cut: Option<ExpectedCut>,
+    // The metadata fields (see `model::Metadata`): a key the case names is compared, one
+    // it leaves out is not, so that each case checks what its page was written to show.
+    references: Option<Vec<Reference>>,
+    to: Option<Vec<Addressee>>,
+    info: Option<Vec<Addressee>>,
+    excluded: Option<Vec<Addressee>>,
+    signer: Option<String>,
+    classified_by: Option<ClassifiedBy>,
+    declassify: Option<Declassify>,
+    summary: Option<String>,
 }
 
 /// The lines a case expects the edge step to cut.
@@ -390,7 +402,54 @@ fn compare_cable(
             diff,
         });
     }
+    compare_metadata(expect, &cable.meta, &mut differences);
     differences
+}
+
+/// The metadata keys the case names that differ from the cable's.
+fn compare_metadata(expect: &Expectation, meta: &Metadata, differences: &mut Vec<Difference>) {
+    fn named<T: PartialEq + std::fmt::Debug>(
+        field: &str,
+        expected: Option<&T>,
+        actual: &T,
+        differences: &mut Vec<Difference>,
+    ) {
+        if let Some(expected) = expected
+            && expected != actual
+        {
+            differences.push(Difference {
+                field: field.to_string(),
+                diff: format!("expected {expected:?}\ngot      {actual:?}"),
+            });
+        }
+    }
+    named(
+        "references",
+        expect.references.as_ref(),
+        &meta.references,
+        differences,
+    );
+    named("to", expect.to.as_ref(), &meta.to, differences);
+    named("info", expect.info.as_ref(), &meta.info, differences);
+    named(
+        "excluded",
+        expect.excluded.as_ref(),
+        &meta.excluded,
+        differences,
+    );
+    let signer = expect.signer.as_ref().map(|s| Some(s.clone()));
+    named("signer", signer.as_ref(), &meta.signer, differences);
+    let by = expect.classified_by.as_ref().map(|b| Some(b.clone()));
+    named(
+        "classified_by",
+        by.as_ref(),
+        &meta.classified_by,
+        differences,
+    );
+    let decl = expect.declassify.as_ref().map(|d| Some(d.clone()));
+    named("declassify", decl.as_ref(), &meta.declassify, differences);
+    let summary = expect.summary.as_ref().map(|s| Some(s.clone()));
+    named("summary", summary.as_ref(), &meta.summary, differences);
 }
 
 fn scalar(field: &str, expected: Option<&str>, actual: Option<&str>) -> Difference {

@@ -7,7 +7,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::bodies::BodyHash;
-use super::records::{self, Citation, CleanOutcome, IndexEntry, PageRecord};
+use super::records::{self, CleanOutcome, IndexEntry, PageRecord};
 use super::{Store, StoreError, trees};
 use crate::model::{Cable, CableId, PageUrl};
 
@@ -347,23 +347,7 @@ impl Store {
             )),
             None => None,
         };
-        let index_value = IndexEntry {
-            site: cable.site.clone(),
-            rules: cable.rules.clone(),
-            suspect: cable.is_suspect(),
-            subject: cable.subject.clone(),
-            cites: cable
-                .meta
-                .references
-                .iter()
-                .filter_map(|reference| {
-                    Some(Citation {
-                        id: reference.id.clone()?,
-                        letter: reference.letter.clone(),
-                    })
-                })
-                .collect(),
-        };
+        let index_value = IndexEntry::of(cable);
         Ok((
             self.encode_cable(key, cable, body.as_ref().map(|(h, b)| (*h, b.as_slice())))?,
             self.encode(trees::CABLE_IDS, key, records::encode(&index_value))?,

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::bodies::BodyHash;
-use crate::model::{CableId, PageUrl};
+use crate::model::{Cable, CableId, PageUrl};
 
 /// The version of every record this binary writes, and the newest it reads.
 pub const RECORD_VERSION: u32 = 1;
@@ -140,6 +140,29 @@ pub(crate) struct IndexEntry {
     /// out): the citation graph, read without decompressing a cable.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cites: Vec<Citation>,
+}
+
+impl IndexEntry {
+    /// The index entry of `cable`.
+    pub(crate) fn of(cable: &Cable) -> IndexEntry {
+        IndexEntry {
+            site: cable.site.clone(),
+            rules: cable.rules.clone(),
+            suspect: cable.is_suspect(),
+            subject: cable.subject.clone(),
+            cites: cable
+                .meta
+                .references
+                .iter()
+                .filter_map(|reference| {
+                    Some(Citation {
+                        id: reference.id.clone()?,
+                        letter: reference.letter.clone(),
+                    })
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One cable a stored cable cites.

@@ -174,3 +174,41 @@ fn pages_of_a_site_without_a_rule_are_reported_and_left() {
     assert_eq!(report["examined"], 0);
     assert_eq!(checksum(&db), before);
 }
+
+#[test]
+fn a_reclean_fills_in_the_metadata_of_cables_stored_without_it() {
+    let (_dir, db) = ingested_cablegate_mirror();
+    // Cables as a cablestrip older than the metadata stored them: no references, no
+    // addressees, no signer.
+    {
+        let store = Store::open_existing(&db).expect("open");
+        let cables: Vec<_> = store
+            .cables(None)
+            .collect::<Result<_, _>>()
+            .expect("cables read");
+        for mut cable in cables {
+            let page = store.page(&cable.url).expect("page").expect("stored");
+            cable.meta = Default::default();
+            store
+                .record_page(&page, Some(&cable), Default::default())
+                .expect("rewritten");
+        }
+        store.flush().expect("flush");
+    }
+    let before = json(&["--db", path_str(&db), "export", "--id", "09VALLETTA123"]);
+    assert_eq!(before["references"], serde_json::json!([]));
+    let status = json(&["--db", path_str(&db), "status", "--json"]);
+    assert_eq!(status["citations"]["references"], 0);
+
+    let report = reclean(&db, None, &["--all"]);
+    assert_eq!(report["changed"], 3, "{report}");
+    let after = json(&["--db", path_str(&db), "export", "--id", "09VALLETTA123"]);
+    assert_eq!(after["references"][1]["id"], "09VALLETTA98", "{after}");
+    assert_eq!(after["signer"], "KELLER");
+    assert_eq!(after["to"][0]["route"], "RUEHC");
+    let status = json(&["--db", path_str(&db), "status", "--json"]);
+    assert!(
+        status["citations"]["references"].as_u64() > Some(0),
+        "{status}"
+    );
+}

@@ -62,7 +62,7 @@ pub(super) fn lines_of(text: &str) -> impl Iterator<Item = &str> + '_ {
 /// cable) is copied a stretch at a time between the places that need a change.
 pub(super) fn collapse_spaces(text: &str) -> String {
     if has_other_white_space(text) {
-        return collapse_any_spaces(text);
+        return crate::clean::text::collapse_whitespace(text);
     }
     let bytes = text.as_bytes();
     let len = bytes.len();
@@ -96,7 +96,7 @@ pub(super) fn collapse_spaces(text: &str) -> String {
         out.pop();
     }
     // Only ASCII white space was dropped or made a space, so the bytes are still UTF-8.
-    String::from_utf8(out).unwrap_or_else(|_| collapse_any_spaces(text))
+    String::from_utf8(out).unwrap_or_else(|_| crate::clean::text::collapse_whitespace(text))
 }
 
 /// Whether `text` holds white space other than space, line feed, tab and carriage return:
@@ -112,18 +112,6 @@ fn has_other_white_space(text: &str) -> bool {
     memchr::memchr2(0x0b, 0x0c, bytes).is_some()
         || memchr::memchr3_iter(0xc2, 0xe1, 0xe2, bytes).any(starts_other)
         || memchr::memchr_iter(0xe3, bytes).any(starts_other)
-}
-
-/// [`collapse_spaces`] for any text, a character at a time.
-fn collapse_any_spaces(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 /// Where `part`, a slice of `text`, starts in it.

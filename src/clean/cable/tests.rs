@@ -19,20 +19,31 @@ pub(super) fn cases<T: DeserializeOwned>(text: &str) -> Vec<T> {
         .case
 }
 
+/// A case whose expected value is one text or none.
 #[derive(Debug, Deserialize)]
-struct SubjectCase {
+struct TextCase {
     name: String,
     text: String,
     expect: Option<String>,
 }
 
+/// Checks `parse` against every case of a cases file whose cases expect a text or none;
+/// `at_least` guards against a file that lost its cases.
+pub(super) fn check_text_cases(
+    file: &str,
+    at_least: usize,
+    parse: impl Fn(&str) -> Option<String>,
+) {
+    let all: Vec<TextCase> = cases(file);
+    assert!(all.len() >= at_least, "the cases file lost cases");
+    for case in &all {
+        assert_eq!(parse(&case.text), case.expect, "case: {}", case.name);
+    }
+}
+
 #[test]
 fn every_subject_case() {
-    let all: Vec<SubjectCase> = cases(include_str!("cases/subjects.toml"));
-    assert!(all.len() >= 25, "the cases file lost cases");
-    for case in &all {
-        assert_eq!(subject(&case.text), case.expect, "case: {}", case.name);
-    }
+    check_text_cases(include_str!("cases/subjects.toml"), 25, subject);
 }
 
 #[derive(Debug, Deserialize)]

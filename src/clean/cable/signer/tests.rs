@@ -1,24 +1,11 @@
 //! Unit tests of the signature parser: the cases of `cases/signer.toml`.
 
-use serde::Deserialize;
-
 use super::*;
-use crate::clean::cable::tests::cases;
-
-#[derive(Debug, Deserialize)]
-struct Case {
-    name: String,
-    text: String,
-    expect: Option<String>,
-}
+use crate::clean::cable::tests::check_text_cases;
 
 #[test]
 fn every_case_of_the_cases_file() {
-    let all: Vec<Case> = cases(include_str!("../cases/signer.toml"));
-    assert!(all.len() >= 20, "the cases file lost cases");
-    for case in &all {
-        assert_eq!(signer(&case.text), case.expect, "case: {}", case.name);
-    }
+    check_text_cases(include_str!("../cases/signer.toml"), 20, signer);
 }
 
 #[test]

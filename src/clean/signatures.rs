@@ -11,7 +11,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 fn regex(pattern: &str) -> Regex {
     Regex::new(pattern)
@@ -66,24 +66,37 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PERMALINK: LazyLock<Regex> = LazyLock::new(|| regex(r"^\s*¶\s*$"));
 
+/// The chrome patterns in one automaton, in the order [`KINDS`] names them, so that a line
+/// is read once however many patterns there are: every line after a cable's last
+/// structural line is asked.
+static ANY_CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
+    let patterns: Vec<&str> = KINDS.iter().map(|(pattern, _)| pattern.as_str()).collect();
+    RegexSet::new(&patterns)
+        .unwrap_or_else(|error| panic!("built-in chrome patterns are broken: {error}"))
+});
+
+/// Each pattern with the kind of chrome it finds, most telling first.
+static KINDS: LazyLock<[(&'static Regex, ChromeLine); 8]> = LazyLock::new(|| {
+    [
+        (&*COPYRIGHT, ChromeLine::Copyright),
+        (&*MORE_LINK, ChromeLine::MoreLink),
+        (&*SHARE, ChromeLine::Share),
+        (&*HEADER_TOGGLE, ChromeLine::HeaderToggle),
+        (&*TEASER_HEADING, ChromeLine::TeaserHeading),
+        (&*NEWS_DATE, ChromeLine::NewsDate),
+        (&*BYLINE, ChromeLine::Byline),
+        (&*PERMALINK, ChromeLine::Permalink),
+    ]
+});
+
 /// The kind of chrome `line` is, if it is chrome wherever it stands. `headline` is the
 /// page's own headline, when the rule found one.
 pub fn chrome_line(line: &str, headline: Option<&str>) -> Option<ChromeLine> {
     if line.trim().is_empty() {
         return None;
     }
-    let kinds: [(&LazyLock<Regex>, ChromeLine); 8] = [
-        (&COPYRIGHT, ChromeLine::Copyright),
-        (&MORE_LINK, ChromeLine::MoreLink),
-        (&SHARE, ChromeLine::Share),
-        (&HEADER_TOGGLE, ChromeLine::HeaderToggle),
-        (&TEASER_HEADING, ChromeLine::TeaserHeading),
-        (&NEWS_DATE, ChromeLine::NewsDate),
-        (&BYLINE, ChromeLine::Byline),
-        (&PERMALINK, ChromeLine::Permalink),
-    ];
-    if let Some((_, kind)) = kinds.iter().find(|(pattern, _)| pattern.is_match(line)) {
-        return Some(*kind);
+    if let Some(first) = ANY_CHROME.matches(line).iter().next() {
+        return Some(KINDS[first].1);
     }
     headline
         .filter(|headline| same_words(line, headline))
@@ -92,16 +105,34 @@ pub fn chrome_line(line: &str, headline: Option<&str>) -> Option<ChromeLine> {
 
 /// Whether two texts are the same words, ignoring case, white space and trailing
 /// punctuation. A headline of one or two words could be anybody's line, so it never
-/// matches.
+/// matches. Compared a character at a time, without copying either text.
 pub fn same_words(line: &str, headline: &str) -> bool {
-    let words = |text: &str| -> Vec<String> {
+    let trimmed = |text: &str| -> usize {
         text.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace())
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect()
+            .len()
     };
-    let wanted = words(headline);
-    wanted.len() >= 3 && words(line) == wanted
+    let (line, headline) = (&line[..trimmed(line)], &headline[..trimmed(headline)]);
+    // Most lines differ from the headline at their first letter: a cheap look first.
+    let first = |text: &str| {
+        text.trim_start()
+            .chars()
+            .next()
+            .map(|c| c.to_lowercase().next())
+    };
+    if first(line) != first(headline) {
+        return false;
+    }
+    let count = headline.split_whitespace().count();
+    if count < 3 || line.split_whitespace().count() != count {
+        return false;
+    }
+    line.split_whitespace()
+        .zip(headline.split_whitespace())
+        .all(|(a, b)| {
+            a.chars()
+                .flat_map(char::to_lowercase)
+                .eq(b.chars().flat_map(char::to_lowercase))
+        })
 }
 
 #[cfg(test)]

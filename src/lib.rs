@@ -13,3 +13,4 @@ pub mod reclean;
 pub mod rules;
 pub mod store;
 pub mod verify;
+pub mod warc;

@@ -92,7 +92,7 @@ pub enum WarcError {
     },
     /// The file (or its gzip member) ends inside a record.
     #[error(
-        "{} byte {offset}: {what} is cut short: the file ends inside it (the WARC was still being written, its writer crashed, or the copy is incomplete); it is skipped; fix: copy the file again if it should be whole",
+        "{} byte {offset}: {what} (the WARC was still being written, its writer crashed, or the copy is incomplete); it is skipped; fix: copy the file again if it should be whole",
         file.display()
     )]
     Truncated {
@@ -100,7 +100,7 @@ pub enum WarcError {
         file: PathBuf,
         /// The offset of the record (or gzip member) cut short.
         offset: u64,
-        /// What is cut short: `the record`, `the gzip member`.
+        /// What is cut short, and by what: `the gzip member is cut short by the end of the file`.
         what: &'static str,
     },
     /// A gzip member is damaged.

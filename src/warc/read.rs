@@ -210,7 +210,7 @@ impl<R: Read> WarcReader<R> {
                 return Err(WarcError::Truncated {
                     file: self.path(),
                     offset: start,
-                    what: "the gzip member",
+                    what: "the gzip member is cut short by the end of the file",
                 });
             }
             let step = available.min(n);
@@ -457,40 +457,42 @@ impl<R: Read> WarcReader<R> {
 
     fn cut_record(&self) -> &'static str {
         if self.stream.is_gzip() {
-            "the record (its gzip member ends inside it)"
+            "the record is cut short by the end of its gzip member"
         } else {
-            "the record"
+            "the record is cut short by the end of the file"
         }
     }
 
     fn line_failure(&mut self, fail: LineFailure, offset: u64, raw: &[u8]) -> WarcError {
-        match fail {
-            LineFailure::Gzip(gzip) => self.fail_gzip(gzip),
-            LineFailure::Cut => {
-                let error = WarcError::Truncated {
-                    file: self.path(),
-                    offset,
-                    what: self.cut_record(),
-                };
-                self.fail_text(error, &[raw])
-            }
-            LineFailure::TooLong => {
-                let problem = format!(
+        let warc_start = raw.starts_with(b"WARC/") || b"WARC/".starts_with(raw);
+        let error = match fail {
+            LineFailure::Gzip(gzip) => return self.fail_gzip(gzip),
+            _ if !warc_start && self.first => WarcError::NotWarc {
+                file: self.path(),
+                offset,
+                found: escape_start(raw),
+            },
+            _ if !warc_start => self.bad_header(
+                offset,
+                format!(
+                    "no `WARC/1.x` line where a record starts, but `{}`",
+                    escape_start(raw)
+                ),
+            ),
+            LineFailure::Cut => WarcError::Truncated {
+                file: self.path(),
+                offset,
+                what: self.cut_record(),
+            },
+            LineFailure::TooLong => self.bad_header(
+                offset,
+                format!(
                     "its header runs over {} bytes without the blank line that ends it",
                     self.limits.max_header_bytes
-                );
-                let error = if self.first {
-                    WarcError::NotWarc {
-                        file: self.path(),
-                        offset,
-                        found: escape_start(raw),
-                    }
-                } else {
-                    self.bad_header(offset, problem)
-                };
-                self.fail_text(error, &[raw])
-            }
-        }
+                ),
+            ),
+        };
+        self.fail_text(error, &[raw])
     }
 
     /// Appends one line (through its `\n`) to `raw`, returning its range there.
@@ -627,7 +629,7 @@ fn gzip_error(file: &Path, error: GzipError, offset: u64) -> WarcError {
         GzipError::CutShort { offset } => WarcError::Truncated {
             file: file.to_path_buf(),
             offset,
-            what: "the gzip member",
+            what: "the gzip member is cut short by the end of the file",
         },
     }
 }

@@ -1,3 +1,1 @@
 //! Unit tests of stream.
-
-use super::*;

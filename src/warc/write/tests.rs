@@ -1,3 +1,1 @@
 //! Unit tests of write.
-
-use super::*;

@@ -19,7 +19,7 @@ fn decode_member(members: &mut Members, src: &mut Source<&[u8]>) -> Result<Vec<u
 fn members_decode_one_after_another_with_their_offsets() {
     let a = gzip(b"WARC/1.1 first");
     let b = gzip(&b"WARC/1.1 second ".repeat(500));
-    let file = [a.clone(), b.clone()].concat();
+    let file = [a.clone(), b].concat();
     let mut src = Source::new(file.as_slice(), 0, 1 << 20);
     let mut members = Members::new();
     assert!(members.begin(&mut src).unwrap_or(false));
@@ -60,9 +60,9 @@ fn the_search_passes_false_magic_and_members_holding_no_record() {
     let good = gzip(b"WARC/1.1\r\n");
     let damaged = [&[0x1f, 0x8b, 0x08, 0x00][..], &[0xff; 40]].concat();
     let file = [
-        damaged.clone(),
+        damaged,
         b"\x1f\x8b\x08\xe0junk".to_vec(),
-        not_a_record.clone(),
+        not_a_record,
         good.clone(),
     ]
     .concat();

@@ -49,6 +49,9 @@ fn run_script(name: &str, args: &[&Path]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// A page as the store keeps it: URL, status, headers kept, raw body.
+type StoredPage = (Url, u16, Vec<(String, String)>, Vec<u8>);
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -62,7 +65,7 @@ fn warcs_cablestrip_writes_pass_warcio_check_and_read_back_the_same() {
     require_warcio();
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("export.warc.gz");
-    let pages: Vec<(Url, u16, Vec<(String, String)>, Vec<u8>)> = vec![
+    let pages: Vec<StoredPage> = vec![
         (
             Url::parse("https://cablegate.wikileaks.org/cable/2010/12/10MOSCOW1.html")
                 .unwrap_or_else(|e| panic!("{e}")),

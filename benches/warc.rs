@@ -108,7 +108,7 @@ fn main() {
     let read_secs = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    let mut reader = PageReader::new(vec![path.clone()], Limits::default());
+    let mut reader = PageReader::new(vec![path], Limits::default());
     let (mut page_count, mut page_bytes) = (0u64, 0u64);
     for page in reader.by_ref() {
         let page = page.unwrap_or_else(|e| panic!("{e}"));

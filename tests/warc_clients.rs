@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cablestrip::warc::{
-    self, Compression, Limits, PageReader, RecordType, Request, Response, WarcWriter, Written,
+    self, Compression, Limits, PageReader, RecordType, Request, Response, Revisit, WarcWriter,
+    Written,
 };
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -143,6 +144,22 @@ fn warcs_cablestrip_writes_pass_warcio_check_and_read_back_the_same() {
             .unwrap_or_else(|e| panic!("{e}"));
         expected.push(json!({"type": "request", "offset": written.offset, "uri": url.as_str()}));
     }
+    // The next night's fetch of the first page: 304, a revisit of the copy above.
+    let (url, _, _, _) = &pages[0];
+    let revisit = Revisit {
+        url,
+        date: at(1_292_061_600),
+        status: 304,
+        headers: &[("ETag".to_string(), "\"abc\"".to_string())],
+        refers_to_url: url,
+        refers_to_date: at(1_291_975_200),
+        refers_to: None,
+        payload_digest: None,
+    };
+    let written = writer
+        .write_revisit(&revisit)
+        .unwrap_or_else(|e| panic!("{e}"));
+    expected.push(json!({"type": "revisit", "offset": written.offset, "uri": url.as_str()}));
     writer.flush().unwrap_or_else(|e| panic!("{e}"));
     drop(writer);
     let expected_path = dir.path().join("expected.json");
@@ -152,7 +169,8 @@ fn warcs_cablestrip_writes_pass_warcio_check_and_read_back_the_same() {
     let summary = run_script("check_with_warcio.py", &[&path, &expected_path]);
     let summary: Value =
         serde_json::from_str(summary.trim()).unwrap_or_else(|e| panic!("{e}: {summary}"));
-    assert_eq!(summary["records"], 7, "{summary}");
+    assert_eq!(summary["records"], 8, "{summary}");
+    // warcio checks no revisit's digest: every other record's passed.
     assert_eq!(summary["digests_passed"], 7, "{summary}");
     assert_eq!(summary["responses"], 3, "{summary}");
 }

@@ -295,13 +295,14 @@ pub fn reason_phrase(status: u16) -> &'static str {
 /// `X-Archive-Orig-…` instead, the name replay tools give a header they had to change.
 const WIRE_HEADERS: [&str; 3] = ["Content-Encoding", "Transfer-Encoding", "Content-Length"];
 
-/// An HTTP/1.1 response head for a decoded `body_len`-byte body: status line, the given
-/// headers (wire framing renamed, see [`WIRE_HEADERS`]), an exact Content-Length.
+/// An HTTP/1.1 response head for a decoded body of `content_length` bytes: status line,
+/// the given headers (wire framing renamed, see [`WIRE_HEADERS`]), then the exact
+/// Content-Length (none for a head without its body, as a revisit's).
 pub fn response_head(
     status: u16,
     reason: Option<&str>,
     headers: &[(String, String)],
-    body_len: usize,
+    content_length: Option<usize>,
 ) -> Vec<u8> {
     let reason = reason.unwrap_or_else(|| reason_phrase(status));
     let mut head = Vec::with_capacity(256);
@@ -318,7 +319,9 @@ pub fn response_head(
         }
         push_field(&mut head, name, value);
     }
-    push_field(&mut head, "Content-Length", &body_len.to_string());
+    if let Some(length) = content_length {
+        push_field(&mut head, "Content-Length", &length.to_string());
+    }
     head.extend_from_slice(b"\r\n");
     head
 }

@@ -34,7 +34,8 @@
 //!
 //! # Writing
 //!
-//! [`WarcWriter`] writes WARC/1.1 `warcinfo`, `response` and `request` records with CRLF
+//! [`WarcWriter`] writes WARC/1.1 `warcinfo`, `response`, `request` and `revisit` (for a
+//! crawl's `304 Not Modified`) records with CRLF
 //! line ends, `WARC-Payload-Digest` and `WARC-Block-Digest` as `sha1:BASE32`, and one gzip
 //! member per record. Record IDs are version 5 UUIDs of the record's type, URI, date and
 //! block digest, and nothing in a record depends on the clock, so the same pages always
@@ -92,5 +93,6 @@ pub use rotate::{
     DEFAULT_MAX_FILE_BYTES, OPEN_SUFFIX, RotateOptions, RotatingWriter, Sealed, seal_abandoned,
 };
 pub use write::{
-    Compression, DEFAULT_GZIP_LEVEL, Request, Response, SOFTWARE, WarcWriter, Written,
+    Compression, DEFAULT_GZIP_LEVEL, PROFILE_IDENTICAL_PAYLOAD, PROFILE_NOT_MODIFIED, Request,
+    Response, Revisit, SOFTWARE, WarcWriter, Written,
 };

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 
 use super::error::WarcError;
 use super::read::{Limits, WarcReader};
-use super::write::{Compression, Request, Response, WarcWriter};
+use super::write::{Compression, Request, Response, Revisit, WarcWriter, Written};
 
 /// A file is closed and the next one started once it holds this many bytes (1 GB, the
 /// size Heritrix and the IIPC's guidance use).
@@ -93,6 +93,25 @@ impl RotatingWriter {
         response: &Response<'_>,
         request: Option<&Request<'_>>,
     ) -> Result<(), WarcError> {
+        self.write_pair(response.date, request, |w| w.write_response(response))
+    }
+
+    /// [`RotatingWriter::write_exchange`] for a fetch answered `304 Not Modified` (or
+    /// with a body already archived): a `revisit` record, then the request.
+    pub fn write_revisit_exchange(
+        &mut self,
+        revisit: &Revisit<'_>,
+        request: Option<&Request<'_>>,
+    ) -> Result<(), WarcError> {
+        self.write_pair(revisit.date, request, |w| w.write_revisit(revisit))
+    }
+
+    fn write_pair(
+        &mut self,
+        date: Timestamp,
+        request: Option<&Request<'_>>,
+        answer: impl FnOnce(&mut WarcWriter<BufWriter<File>>) -> Result<Written, WarcError>,
+    ) -> Result<(), WarcError> {
         if self
             .current
             .as_ref()
@@ -101,12 +120,12 @@ impl RotatingWriter {
             self.close_current()?;
         }
         if self.current.is_none() {
-            self.current = Some(self.open_file(response.date)?);
+            self.current = Some(self.open_file(date)?);
         }
         let Some(current) = self.current.as_mut() else {
             return Ok(());
         };
-        let written = current.writer.write_response(response)?;
+        let written = answer(&mut current.writer)?;
         if let Some(request) = request {
             current
                 .writer

@@ -74,6 +74,37 @@ pub struct Request<'a> {
     pub headers: &'a [(String, String)],
 }
 
+/// The standard's revisit profiles (WARC/1.1 section 6.7.2).
+pub const PROFILE_NOT_MODIFIED: &str =
+    "http://netpreserve.org/warc/1.1/revisit/server-not-modified";
+/// See [`PROFILE_NOT_MODIFIED`].
+pub const PROFILE_IDENTICAL_PAYLOAD: &str =
+    "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest";
+
+/// A fetch whose payload is not written again, as a `revisit` record: a `304 Not
+/// Modified` answer to a conditional request (profile [`PROFILE_NOT_MODIFIED`]), or a
+/// body identical to one already archived (`payload_digest` given: profile
+/// [`PROFILE_IDENTICAL_PAYLOAD`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Revisit<'a> {
+    /// The URL fetched.
+    pub url: &'a Url,
+    /// When it was fetched.
+    pub date: Timestamp,
+    /// The HTTP status this time (304, or 200 for an identical body).
+    pub status: u16,
+    /// The response headers this time.
+    pub headers: &'a [(String, String)],
+    /// The archived copy's URL.
+    pub refers_to_url: &'a Url,
+    /// When the archived copy was fetched.
+    pub refers_to_date: Timestamp,
+    /// The archived copy's record ID, when it is known.
+    pub refers_to: Option<&'a str>,
+    /// The payload digest (`sha1:…`) of the identical body; `None` for a 304.
+    pub payload_digest: Option<&'a str>,
+}
+
 /// A record written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
@@ -185,7 +216,7 @@ impl<W: Write> WarcWriter<W> {
             response.status,
             response.reason,
             response.headers,
-            response.body.len(),
+            Some(response.body.len()),
         );
         let date = format_warc_date(response.date);
         let payload_digest = digest(&[response.body]);
@@ -208,6 +239,51 @@ impl<W: Write> WarcWriter<W> {
         header.push(("WARC-Payload-Digest", payload_digest));
         header.push(("WARC-Block-Digest", block_digest));
         self.write_record(&header, &[&head, response.body], id)
+    }
+
+    /// Writes a `revisit` record: the HTTP head of this fetch, no body, and what it
+    /// refers to (`WARC-Refers-To-Target-URI` and `-Date`, `WARC-Refers-To` when known).
+    pub fn write_revisit(&mut self, revisit: &Revisit<'_>) -> Result<Written, WarcError> {
+        // No Content-Length: the head describes the archived body, which is not here.
+        let head = http::response_head(revisit.status, None, revisit.headers, None);
+        let date = format_warc_date(revisit.date);
+        let block_digest = digest(&[&head]);
+        let uri = revisit.url.as_str();
+        let id = record_id_from(format!("revisit\n{uri}\n{date}\n{block_digest}").as_bytes());
+        let mut header = vec![
+            ("WARC-Type", "revisit".to_string()),
+            ("WARC-Record-ID", id.clone()),
+            ("WARC-Date", date),
+            ("WARC-Target-URI", uri.to_string()),
+        ];
+        if let Some(info) = &self.warcinfo_id {
+            header.push(("WARC-Warcinfo-ID", info.clone()));
+        }
+        let profile = match revisit.payload_digest {
+            Some(_) => PROFILE_IDENTICAL_PAYLOAD,
+            None => PROFILE_NOT_MODIFIED,
+        };
+        header.push(("WARC-Profile", profile.to_string()));
+        if let Some(refers_to) = revisit.refers_to {
+            header.push(("WARC-Refers-To", refers_to.to_string()));
+        }
+        header.push((
+            "WARC-Refers-To-Target-URI",
+            revisit.refers_to_url.to_string(),
+        ));
+        header.push((
+            "WARC-Refers-To-Date",
+            format_warc_date(revisit.refers_to_date),
+        ));
+        header.push((
+            "Content-Type",
+            "application/http;msgtype=response".to_string(),
+        ));
+        if let Some(payload) = revisit.payload_digest {
+            header.push(("WARC-Payload-Digest", payload.to_string()));
+        }
+        header.push(("WARC-Block-Digest", block_digest));
+        self.write_record(&header, &[&head], id)
     }
 
     /// Writes a `request` record, naming the response it belongs to when given.

@@ -42,9 +42,11 @@ def main(path, expected_path):
     if check.returncode != 0:
         fail("warcio check failed (%d):\n%s%s" % (check.returncode, check.stdout, check.stderr))
     passes = check.stdout.count("digest pass")
-    if passes != len(expected):
+    # warcio leaves a revisit's digests unchecked; every other record's must pass.
+    checked = sum(1 for e in expected if e["type"] != "revisit")
+    if passes != checked:
         fail("warcio check passed %d digests, expected one for each of %d records:\n%s"
-             % (passes, len(expected), check.stdout))
+             % (passes, checked, check.stdout))
 
     seen = []
     with open(path, "rb") as stream:

@@ -195,7 +195,7 @@ fn a_written_head_describes_the_decoded_body() {
         ("Content-Length".to_string(), "99".to_string()),
         ("X-Evil".to_string(), "a\r\nInjected: yes".to_string()),
     ];
-    let head = response_head(200, None, &headers, 12);
+    let head = response_head(200, None, &headers, Some(12));
     let text = String::from_utf8_lossy(&head);
     assert_eq!(
         text,
@@ -206,8 +206,12 @@ fn a_written_head_describes_the_decoded_body() {
     let parsed = parse_response_head(&head).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(parsed.body_start, head.len());
     assert_eq!(
-        String::from_utf8_lossy(&response_head(799, None, &[], 0)),
+        String::from_utf8_lossy(&response_head(799, None, &[], Some(0))),
         "HTTP/1.1 799\r\nContent-Length: 0\r\n\r\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&response_head(304, None, &[], None)),
+        "HTTP/1.1 304 Not Modified\r\n\r\n"
     );
 }
 

@@ -189,3 +189,45 @@ fn a_file_left_by_a_crash_is_cut_back_to_its_last_whole_record_and_sealed() {
         ["cablestrip-20261201123000-00000.warc.gz"]
     );
 }
+
+#[test]
+fn a_not_modified_fetch_is_written_as_a_revisit_and_its_request() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut writer = RotatingWriter::new(dir.path(), options(DEFAULT_MAX_FILE_BYTES))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let url = Url::parse("https://example.org/index.html").unwrap_or_else(|e| panic!("{e}"));
+    let date = Timestamp::from_second(1_796_128_200).unwrap_or_else(|e| panic!("{e}"));
+    let revisit = Revisit {
+        url: &url,
+        date,
+        status: 304,
+        headers: &[],
+        refers_to_url: &url,
+        refers_to_date: date,
+        refers_to: None,
+        payload_digest: None,
+    };
+    let request = Request {
+        url: &url,
+        date,
+        method: "GET",
+        headers: &[],
+    };
+    writer
+        .write_revisit_exchange(&revisit, Some(&request))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let closed = writer.close().unwrap_or_else(|e| panic!("{e}"));
+    let types: Vec<RecordType> = open(&closed[0])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(Result::ok)
+        .map(|r| r.record_type)
+        .collect();
+    assert_eq!(
+        types,
+        [
+            RecordType::Warcinfo,
+            RecordType::Revisit,
+            RecordType::Request
+        ]
+    );
+}

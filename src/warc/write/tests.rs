@@ -256,3 +256,95 @@ fn a_failing_output_is_a_write_error_naming_the_file() {
         "{message}"
     );
 }
+
+#[test]
+fn revisits_refer_to_the_archived_copy_and_resolve_to_its_page() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("nightly.warc.gz");
+    let file = std::fs::File::create(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut writer = WarcWriter::new(file, &path, Compression::default());
+    let a = url("https://cablegate.wikileaks.org/index.html");
+    let headers = headers();
+    let body: &[u8] = b"<html>index</html>";
+    let first = writer
+        .write_response(&Response {
+            url: &a,
+            date: at(100),
+            status: 200,
+            reason: None,
+            headers: &headers,
+            body,
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let etag = vec![("ETag".to_string(), "\"v1\"".to_string())];
+    writer
+        .write_revisit(&Revisit {
+            url: &a,
+            date: at(200),
+            status: 304,
+            headers: &etag,
+            refers_to_url: &a,
+            refers_to_date: at(100),
+            refers_to: Some(&first.record_id),
+            payload_digest: None,
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let digest = sha1_label(body);
+    let mirror = url("https://cablegate.wikileaks.org/index2.html");
+    writer
+        .write_revisit(&Revisit {
+            url: &mirror,
+            date: at(300),
+            status: 200,
+            headers: &[("Content-Type".to_string(), "text/html".to_string())],
+            refers_to_url: &a,
+            refers_to_date: at(100),
+            refers_to: None,
+            payload_digest: Some(&digest),
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(writer);
+
+    let records: Vec<_> = crate::warc::read::open(&path)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(records[1].record_type, RecordType::Revisit);
+    assert_eq!(
+        records[1].header("WARC-Profile"),
+        Some(PROFILE_NOT_MODIFIED)
+    );
+    assert_eq!(
+        records[1].refers_to.as_deref(),
+        Some(first.record_id.as_str())
+    );
+    assert_eq!(
+        records[1].block,
+        b"HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n"
+    );
+    assert_eq!(
+        records[2].header("WARC-Profile"),
+        Some(PROFILE_IDENTICAL_PAYLOAD)
+    );
+    assert_eq!(records[1].verify_block_digest(), Some(true));
+
+    let mut pages = crate::warc::PageReader::new(vec![path], Limits::default());
+    let pages: Vec<_> = pages
+        .by_ref()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let seen: Vec<(&str, u16, &[u8])> = pages
+        .iter()
+        .map(|p| (p.url.as_str(), p.status, p.body.as_slice()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("https://cablegate.wikileaks.org/index.html", 200, body),
+            ("https://cablegate.wikileaks.org/index.html", 200, body),
+            ("https://cablegate.wikileaks.org/index2.html", 200, body),
+        ]
+    );
+    assert_eq!(pages[1].date, at(200));
+    assert_eq!(pages[1].etag.as_deref(), Some("\"v1\""));
+}

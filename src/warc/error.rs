@@ -53,7 +53,10 @@ pub enum WarcError {
         found: String,
     },
     /// A record's header is malformed.
-    #[error("{} byte {offset}: bad WARC record header: {problem}; the record is skipped", file.display())]
+    #[error(
+        "{} byte {offset}: bad WARC record header: {problem}; the record is skipped and reading goes on at the next record; fix: only the tool that wrote the file can restore this record",
+        file.display()
+    )]
     BadHeader {
         /// The file.
         file: PathBuf,
@@ -117,7 +120,10 @@ pub enum WarcError {
         problem: String,
     },
     /// A response record's HTTP message cannot be read.
-    #[error("{} byte {offset}: the HTTP response of {uri} {problem}; the page is skipped", file.display())]
+    #[error(
+        "{} byte {offset}: the HTTP response of {uri} {problem}; the page is skipped; fix: fetch the page again (the file's other records are not affected)",
+        file.display()
+    )]
     Http {
         /// The file.
         file: PathBuf,

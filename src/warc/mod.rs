@@ -30,7 +30,10 @@
 //! record whose block is over [`Limits::max_block_bytes`] (by default the crawler's 20 MiB
 //! body cap plus 1 MiB of headers) is streamed past and reported, never held; a WARC header
 //! over 256 KiB is taken as damage; a decoded body over 20 MiB is refused; the compressed
-//! bytes held for a search after damage are bounded by the record limit too.
+//! bytes held for a search after damage, and the bytes given back to search again after a
+//! bad record, are bounded by the record limit too (a few times 21 MiB at the worst). The
+//! price of finding a record a lying length swallowed is time on hostile input: a file
+//! made of many records each claiming 20 MiB is read about 20 MiB per record.
 //!
 //! # Writing
 //!

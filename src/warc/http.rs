@@ -296,7 +296,8 @@ pub fn reason_phrase(status: u16) -> &'static str {
 const WIRE_HEADERS: [&str; 3] = ["Content-Encoding", "Transfer-Encoding", "Content-Length"];
 
 /// An HTTP/1.1 response head for a decoded body of `content_length` bytes: status line,
-/// the given headers (wire framing renamed, see [`WIRE_HEADERS`]), then the exact
+/// the given headers (Content-Encoding, Transfer-Encoding and Content-Length renamed
+/// `X-Archive-Orig-…`, as the body is decoded), then the exact
 /// Content-Length (none for a head without its body, as a revisit's).
 pub fn response_head(
     status: u16,

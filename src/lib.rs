@@ -37,6 +37,7 @@ pub mod reclean;
 pub mod rules;
 pub mod store;
 pub mod verify;
+pub mod warc;
 
 pub use clean::{Reject, clean};
 pub use model::{Cable, CableId, HostKey, Page, PageUrl};

@@ -41,8 +41,8 @@ pub enum Command {
     Rules(RulesCommand),
     /// Clean every page of a local mirror and score it against a truth file.
     Eval(EvalArgs),
-    /// Store a local mirror of a site (wget, HTTrack, the WikiLeaks torrent): raw pages and
-    /// clean cables.
+    /// Store a local mirror of a site (wget, HTTrack, the WikiLeaks torrent) or WARC files:
+    /// raw pages and clean cables.
     Ingest(IngestArgs),
     /// Clean the stored raw pages again with the current rule files, without the network.
     Reclean(RecleanArgs),
@@ -224,17 +224,27 @@ pub struct EvalArgs {
 /// `cablestrip ingest`.
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// The mirror's folder: the site's root, or a folder above it (such as wget's host
-    /// folder).
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
-    /// The site the mirror was saved from (a rule file's name).
+    /// A mirror's folder (the site's root, or a folder above it, such as wget's host
+    /// folder), or WARC files (.warc, .warc.gz) and folders holding them.
+    #[arg(value_name = "DIR|WARC", required = true, num_args = 1..)]
+    pub inputs: Vec<PathBuf>,
+    /// The site the mirror was saved from (a rule file's name); for WARC files, keep to
+    /// this site's pages (default: every page a rule file knows).
     #[arg(long, value_name = "SITE")]
-    pub site: String,
-    /// Scheme and host the files' paths are relative to (default: https:// and the rule's
-    /// first host).
+    pub site: Option<String>,
+    /// Scheme and host the mirror's paths are relative to (default: https:// and the
+    /// rule's first host).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Take WARC pages of HOST[:PORT] as SITE's, stored under the site's own URLs (a
+    /// mirror recorded under another host; as for crawl).
+    #[arg(
+        long = "host-map",
+        value_name = "HOST[:PORT]=SITE",
+        env = "CABLESTRIP_HOST_MAP",
+        value_delimiter = ','
+    )]
+    pub host_map: Vec<String>,
     /// Pages between flushes to disk: a crash loses at most this many pages' work.
     #[arg(long, default_value_t = cablestrip::ingest::DEFAULT_BATCH, value_name = "N")]
     pub batch: usize,

@@ -20,7 +20,7 @@ use cablestrip::rules::RuleSet;
 
 use super::out::{self, note};
 use super::words::SEEDS_FLAG;
-use super::{Failure, open_store, print_if_any};
+use super::{Failure, map_hosts, open_store, print_if_any};
 use crate::cli::CrawlArgs;
 
 /// Where the seed lists are when no --seeds is given.
@@ -28,16 +28,7 @@ const SEED_DIR: &str = "seeds";
 
 pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, Failure> {
     // Everything is checked before the store is opened or a request sent.
-    for value in &args.host_map {
-        let (host, site) = value.split_once('=').ok_or_else(|| {
-            Failure::input(anyhow!(
-                "--host-map `{value}` has no `=`; write HOST[:PORT]=SITE, such as 127.0.0.1:8080=cablegate.wikileaks.org"
-            ))
-        })?;
-        rules
-            .map_host(host.trim(), site.trim())
-            .map_err(Failure::input)?;
-    }
+    map_hosts(&mut rules, &args.host_map)?;
     if let Some(site) = &args.site {
         rules.require(site).map_err(Failure::input)?;
     }

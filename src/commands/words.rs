@@ -197,6 +197,7 @@ fn ingest(error: &IngestError) -> Option<String> {
     match error {
         IngestError::Mirror(error) => mirror(error),
         IngestError::Store(error) => store(error),
+        IngestError::Reader { .. } => None,
     }
 }
 

@@ -254,8 +254,9 @@ pub(super) fn settle(
             page,
             etag,
             last_modified,
-        } => settle_page(shared, job, page, etag, last_modified)?,
-        FetchOutcome::NotModified => {
+            headers,
+        } => settle_page(shared, job, page, etag, last_modified, headers)?,
+        FetchOutcome::NotModified { .. } => {
             if let Some(rule) = shared.rules.rule_for_url(&job.entry.url) {
                 let arrival = Arrival::NotModified {
                     url: job.entry.url.clone(),
@@ -290,6 +291,7 @@ fn settle_page(
     mut page: Page,
     etag: Option<String>,
     last_modified: Option<String>,
+    headers: Vec<(String, String)>,
 ) -> Result<SettledAs, StoreError> {
     // The page came from where it was fetched (a mapped host, perhaps, after redirects); it
     // is stored as the site's own, and its links resolve against where it came from.
@@ -336,6 +338,7 @@ fn settle_page(
         page,
         etag,
         last_modified,
+        headers,
         fetched_at: Timestamp::now(),
         document: document.as_ref(),
     });

@@ -29,6 +29,9 @@ pub struct WarcPage {
     pub etag: Option<String>,
     /// The Last-Modified header.
     pub last_modified: Option<String>,
+    /// Every header of the HTTP head the status comes from, in order, as recorded (so a
+    /// Content-Encoding or Transfer-Encoding here describes the body as it was sent).
+    pub headers: Vec<(String, String)>,
     /// The body, with the chunked framing and content codings removed.
     pub body: Vec<u8>,
     /// The record's `WARC-Date`: when the page was fetched.
@@ -123,6 +126,7 @@ fn page(
         content_type: keep("Content-Type"),
         etag: keep("ETag"),
         last_modified: keep("Last-Modified"),
+        headers: head.headers.clone(),
         body,
         date,
         record_id: record.record_id.clone(),

@@ -46,7 +46,7 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Clean the stored raw pages again with the current rule files, without the network.
     Reclean(RecleanArgs),
-    /// Write the stored cables out as JSON Lines, text files or CSV.
+    /// Write the stored cables out as JSON Lines, text files or CSV, or the raw pages as WARC.
     Export(ExportArgs),
     /// Show a stored cable (every copy) or page, or its raw page.
     Show(ShowArgs),
@@ -288,6 +288,9 @@ pub enum ExportFormat {
     Txt,
     /// RFC 4180 CSV with a header row.
     Csv,
+    /// The stored raw pages as WARC/1.1 response records, into the file --out names
+    /// (FILE.warc.gz, or FILE.warc for no compression).
+    Warc,
 }
 
 /// `cablestrip export`.
@@ -296,14 +299,16 @@ pub struct ExportArgs {
     /// The output format.
     #[arg(long, value_enum, default_value = "jsonl")]
     pub format: ExportFormat,
-    /// Where to write: a file for jsonl and csv (default stdout), a folder for txt.
+    /// Where to write: a file for jsonl and csv (default stdout), a folder for txt, a
+    /// FILE.warc.gz for warc.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Only this site's copies.
     #[arg(long, value_name = "SITE")]
     pub site: Option<String>,
     /// Only cables created on or after this day (YYYY-MM-DD) or time (RFC 3339); cables
-    /// with no creation date are left out, and counted on stderr.
+    /// with no creation date are left out, and counted on stderr. With --format warc: only
+    /// pages fetched on or after it.
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Only these cables (any case, `_a` suffixes allowed).

@@ -13,8 +13,8 @@ use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use cablestrip::crawl::{
-    CrawlConfig, CrawlError, Crawler, DEFAULT_USER_AGENT, FetchConfig, PolitenessConfig,
-    StopHandle, Summary, seeds,
+    ArchiveConfig, CrawlConfig, CrawlError, Crawler, DEFAULT_USER_AGENT, FetchConfig,
+    PolitenessConfig, StopHandle, Summary, seeds,
 };
 use cablestrip::rules::RuleSet;
 
@@ -65,6 +65,10 @@ pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, 
         max_links_per_page: args.max_links_per_page,
         max_queued_per_site: args.max_queued_per_site,
         retry_failed: args.retry_failed,
+        warc: args.warc.as_deref().map(|dir| ArchiveConfig {
+            max_file_bytes: args.warc_max_size,
+            ..ArchiveConfig::new(dir)
+        }),
         ..CrawlConfig::default()
     };
     config.fetch.validate().map_err(Failure::input)?;
@@ -94,7 +98,7 @@ pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, 
     let summary = result.map_err(|error| match error {
         CrawlError::Store(error) => Failure::store(error),
         CrawlError::Config(error) => Failure::input(error),
-        error @ CrawlError::Task { .. } => Failure::job(error),
+        error @ (CrawlError::Task { .. } | CrawlError::Warc(_)) => Failure::job(error),
     })?;
 
     if args.json {
@@ -285,6 +289,23 @@ fn print_summary(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     })?;
     for barren in &s.barren {
         writeln!(out, "  gave nothing   {}: {}", barren.url, barren.reason)?;
+    }
+    if let Some(warc) = &s.warc {
+        writeln!(
+            out,
+            "  warc           {} responses, {} revisits (304s) with their requests, in {}",
+            warc.responses, warc.revisits, warc.dir
+        )?;
+        for file in &warc.files {
+            writeln!(out, "    wrote        {file}")?;
+        }
+        for sealed in &warc.sealed {
+            writeln!(
+                out,
+                "    sealed       {} left open by an earlier crawl: {} records kept, {} bytes of a record cut short removed",
+                sealed.file, sealed.records, sealed.cut_bytes
+            )?;
+        }
     }
     writeln!(out, "  queued         {} left for the next run", s.queued)
 }

@@ -205,7 +205,7 @@ fn crawl(error: &CrawlError) -> Option<String> {
     match error {
         CrawlError::Config(error) => crawl_config(error),
         CrawlError::Store(error) => store(error),
-        CrawlError::Task { .. } => None,
+        CrawlError::Task { .. } | CrawlError::Warc(_) => None,
     }
 }
 

@@ -486,7 +486,7 @@ async fn run_job(
             .map_err(|error| CrawlError::Task {
                 message: error.to_string(),
             })
-            .and_then(|result| result.map_err(CrawlError::from))
+            .and_then(|result| result)
         }
         Err(error) => Err(CrawlError::Task {
             message: error.to_string(),

@@ -16,7 +16,12 @@ use crate::clean::complete;
 use crate::model::{Page, PageUrl};
 use crate::rules::RuleSet;
 
-const ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+/// The Accept header of every request.
+pub(super) const ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+
+/// The Accept-Encoding header reqwest adds to every request, for the codings its features
+/// decode (gzip, deflate, br); the crawl's WARC request records state it.
+pub(super) const ACCEPT_ENCODING: &str = "gzip,deflate,br";
 
 /// One page to fetch, with the validators of the copy already stored, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]

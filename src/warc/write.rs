@@ -83,8 +83,8 @@ pub const PROFILE_IDENTICAL_PAYLOAD: &str =
 
 /// A fetch whose payload is not written again, as a `revisit` record: a `304 Not
 /// Modified` answer to a conditional request (profile [`PROFILE_NOT_MODIFIED`]), or a
-/// body identical to one already archived (`payload_digest` given: profile
-/// [`PROFILE_IDENTICAL_PAYLOAD`]).
+/// body identical to one already archived (any other status, with `payload_digest`:
+/// profile [`PROFILE_IDENTICAL_PAYLOAD`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Revisit<'a> {
     /// The URL fetched.
@@ -101,7 +101,9 @@ pub struct Revisit<'a> {
     pub refers_to_date: Timestamp,
     /// The archived copy's record ID, when it is known.
     pub refers_to: Option<&'a str>,
-    /// The payload digest (`sha1:…`) of the identical body; `None` for a 304.
+    /// The payload digest (`sha1:…`) of the archived body: needed for an identical body;
+    /// for a 304 it is optional, and lets a reader find the body by digest when the record
+    /// referred to is in another file, or is itself a revisit.
     pub payload_digest: Option<&'a str>,
 }
 
@@ -259,9 +261,10 @@ impl<W: Write> WarcWriter<W> {
         if let Some(info) = &self.warcinfo_id {
             header.push(("WARC-Warcinfo-ID", info.clone()));
         }
-        let profile = match revisit.payload_digest {
-            Some(_) => PROFILE_IDENTICAL_PAYLOAD,
-            None => PROFILE_NOT_MODIFIED,
+        let profile = if revisit.status == 304 || revisit.payload_digest.is_none() {
+            PROFILE_NOT_MODIFIED
+        } else {
+            PROFILE_IDENTICAL_PAYLOAD
         };
         header.push(("WARC-Profile", profile.to_string()));
         if let Some(refers_to) = revisit.refers_to {

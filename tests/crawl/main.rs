@@ -10,3 +10,4 @@ mod fetch;
 mod heal;
 mod politeness;
 mod run;
+mod warc;

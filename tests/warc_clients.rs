@@ -1,8 +1,13 @@
 //! The WARC layer against a real client, Python's warcio: what cablestrip writes passes
-//! `warcio check` and reads back the same with warcio, and what warcio records from pages
+//! `warcio check` and reads back the same with warcio (the format layer's records, `export
+//! --format warc` of a store, `crawl --warc` of a site), and what warcio records from pages
 //! served on 127.0.0.1 (gzip-encoded, chunked, a revisit) cablestrip reads back as the
-//! pages that were served. Needs `python3` with warcio (`pip install warcio`): without
-//! it these tests fail, saying so.
+//! pages that were served, and `cablestrip ingest` stores as the same cables as the saved
+//! pages. Needs `python3` with warcio (`pip install warcio`; `.ci/run` installs it):
+//! without it these tests fail, saying so.
+
+#[path = "support/mod.rs"]
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -262,4 +267,157 @@ fn warcs_warcio_records_read_back_as_the_pages_served() {
     assert_eq!(counts.skipped.get("request").copied(), Some(6));
     assert_eq!(counts.skipped.get("metadata").copied(), Some(1));
     assert_eq!(counts.skipped.get("warcinfo").copied(), Some(1));
+}
+
+/// `warcio check` on `files` and every record read back with warcio (tests/warc/warcio_summary.py).
+fn warcio_summary(files: &[PathBuf]) -> Value {
+    let args: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let printed = run_script("warcio_summary.py", &args);
+    serde_json::from_str(printed.trim()).unwrap_or_else(|e| panic!("{e}: {printed}"))
+}
+
+#[test]
+fn a_stores_warc_export_passes_warcio_check_with_every_page_byte_for_byte() {
+    use support::mirror::{cablestrip, filled, path_str, stderr};
+    require_warcio();
+    let filled = filled();
+    let out = filled.root.join("store.warc.gz");
+    let output = cablestrip(&[
+        "--db",
+        &filled.db,
+        "export",
+        "--format",
+        "warc",
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary = warcio_summary(std::slice::from_ref(&out));
+    assert_eq!(summary["types"]["warcinfo"], 1, "{summary}");
+    assert_eq!(summary["types"]["response"], 9, "{summary}");
+    assert_eq!(summary["digests_passed"], 10, "{summary}");
+    let store = cablestrip::store::Store::open_existing(Path::new(&filled.db)).expect("open");
+    for record in store.pages(None) {
+        let record = record.expect("a page record");
+        let body = store
+            .body(&record.body.expect("a body"))
+            .expect("read")
+            .expect("the body");
+        let seen = &summary["responses"][record.url.as_str()];
+        assert_eq!(
+            seen["digest"],
+            warc::sha1_label(&body),
+            "{}: warcio reads the raw body",
+            record.url
+        );
+        assert_eq!(seen["status"], record.status, "{}", record.url);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crawls_warc_folder_passes_warcio_check() {
+    use support::site::FixtureSite;
+    require_warcio();
+    let server = support::TestServer::start().await;
+    FixtureSite::standard(6).serve(&server);
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("selectors")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("selectors/test.site.toml"),
+        support::TEST_RULE,
+    )
+    .expect("write");
+    let warc_dir = dir.path().join("warc");
+    let map = format!("{}=test.site", server.host());
+    let seed = server.url("/").to_string();
+    for _night in 0..2 {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cablestrip"));
+        command
+            .current_dir(dir.path())
+            .env_remove("RUST_LOG")
+            .args([
+                "--db",
+                "store.db",
+                "crawl",
+                "--host-map",
+                &map,
+                "--seeds",
+                &seed,
+                "--rate",
+                "0",
+                "--warc",
+                warc_dir.to_str().expect("UTF-8"),
+            ]);
+        let output = tokio::task::spawn_blocking(move || command.output().expect("runs"))
+            .await
+            .expect("join");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let files = warc::warc_files(std::slice::from_ref(&warc_dir)).expect("the folder");
+    assert_eq!(files.len(), 2);
+    let summary = warcio_summary(&files);
+    let types = &summary["types"];
+    assert_eq!(types["warcinfo"], 2, "{summary}");
+    assert!(types["revisit"].as_u64().unwrap_or(0) > 0, "{summary}");
+    assert_eq!(
+        types["request"].as_u64(),
+        Some(types["response"].as_u64().unwrap_or(0) + types["revisit"].as_u64().unwrap_or(0)),
+        "a request for every response and revisit: {summary}"
+    );
+}
+
+#[test]
+fn pages_warcio_recorded_gzip_encoded_chunked_and_revisited_ingest_as_the_saved_pages_do() {
+    use support::mirror::{CABLEGATE, cablegate_mirror, cablestrip, json, path_str, stdout};
+    require_warcio();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("site");
+    cablegate_mirror(&site);
+    let recorded = dir.path().join("recorded.warc.gz");
+    let printed = run_script("record_site_with_warcio.py", &[&site, &recorded]);
+    let served: Value = serde_json::from_str(printed.trim()).unwrap_or_else(|e| panic!("{e}"));
+    let codings: Vec<&str> = served["codings"]
+        .as_object()
+        .map(|o| o.values().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    for coding in ["plain", "gzip", "chunked"] {
+        assert!(codings.contains(&coding), "{served}");
+    }
+    let host = served["base"]
+        .as_str()
+        .and_then(|b| b.strip_prefix("http://"))
+        .expect("a base URL");
+
+    let from_warc = dir.path().join("from-warc");
+    let map = format!("{host}={CABLEGATE}");
+    let report = json(&[
+        "--db",
+        path_str(&from_warc),
+        "ingest",
+        path_str(&recorded),
+        "--host-map",
+        &map,
+        "--json",
+    ]);
+    assert_eq!(report["errors"], 0, "{report}");
+    assert_eq!(report["revisits_resolved"], 1, "{report}");
+    assert_eq!(report["skipped_records"]["request"], 8, "{report}");
+    assert_eq!(report["new_cables"], 3, "{report}");
+
+    let from_mirror = dir.path().join("from-mirror");
+    json(&[
+        "--db",
+        path_str(&from_mirror),
+        "ingest",
+        path_str(&site),
+        "--site",
+        CABLEGATE,
+        "--json",
+    ]);
+    let export = |db: &Path| stdout(&cablestrip(&["--db", path_str(db), "export"]));
+    assert_eq!(export(&from_warc), export(&from_mirror));
 }

@@ -41,13 +41,13 @@ pub enum Command {
     Rules(RulesCommand),
     /// Clean every page of a local mirror and score it against a truth file.
     Eval(EvalArgs),
-    /// Store a local mirror of a site (wget, HTTrack, the WikiLeaks torrent): raw pages and
-    /// clean cables.
+    /// Store a local mirror of a site (wget, HTTrack, the WikiLeaks torrent) or WARC files:
+    /// raw pages and clean cables.
     Ingest(IngestArgs),
     /// Clean the stored raw pages again with the current rule files, without the network.
     Reclean(RecleanArgs),
-    /// Write the stored cables out as JSON Lines, text files or CSV, or their citation
-    /// graph as CSV (`--format edges`).
+    /// Write the stored cables out as JSON Lines, text files or CSV, their citation graph as
+    /// CSV (`--format edges`), or the raw pages as WARC.
     Export(ExportArgs),
     /// Show a stored cable (every copy) or page, or its raw page.
     Show(ShowArgs),
@@ -136,6 +136,13 @@ pub struct CrawlArgs {
     /// Exit with status 1 when more than this share of requests fail (0 to 1).
     #[arg(long, value_name = "SHARE", default_value_t = DEFAULT_MAX_ERROR_SHARE)]
     pub max_error_share: f64,
+    /// Write every page fetched (response and request records) and every 304 (a revisit)
+    /// into WARC files in this folder, created when missing; one crawl at a time per folder.
+    #[arg(long, value_name = "DIR")]
+    pub warc: Option<PathBuf>,
+    /// Start a new WARC file once one holds this much: 1G, 500M, 64K or bytes.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = cablestrip::crawl::parse_size, requires = "warc")]
+    pub warc_max_size: u64,
     /// The summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
@@ -228,17 +235,27 @@ pub struct EvalArgs {
 /// `cablestrip ingest`.
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// The mirror's folder: the site's root, or a folder above it (such as wget's host
-    /// folder).
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
-    /// The site the mirror was saved from (a rule file's name).
+    /// A mirror's folder (the site's root, or a folder above it, such as wget's host
+    /// folder), or WARC files (.warc, .warc.gz) and folders holding them.
+    #[arg(value_name = "DIR|WARC", required = true, num_args = 1..)]
+    pub inputs: Vec<PathBuf>,
+    /// The site the mirror was saved from (a rule file's name); for WARC files, keep to
+    /// this site's pages (default: every page a rule file knows).
     #[arg(long, value_name = "SITE")]
-    pub site: String,
-    /// Scheme and host the files' paths are relative to (default: https:// and the rule's
-    /// first host).
+    pub site: Option<String>,
+    /// Scheme and host the mirror's paths are relative to (default: https:// and the
+    /// rule's first host).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Take WARC pages of HOST[:PORT] as SITE's, stored under the site's own URLs (a
+    /// mirror recorded under another host; as for crawl).
+    #[arg(
+        long = "host-map",
+        value_name = "HOST[:PORT]=SITE",
+        env = "CABLESTRIP_HOST_MAP",
+        value_delimiter = ','
+    )]
+    pub host_map: Vec<String>,
     /// Pages between flushes to disk: a crash loses at most this many pages' work.
     #[arg(long, default_value_t = cablestrip::ingest::DEFAULT_BATCH, value_name = "N")]
     pub batch: usize,
@@ -284,6 +301,9 @@ pub enum ExportFormat {
     Csv,
     /// The citation graph as CSV: `from,to,letter`, one row per reference to a cable.
     Edges,
+    /// The stored raw pages as WARC/1.1 response records, into the file --out names
+    /// (FILE.warc.gz, or FILE.warc for no compression).
+    Warc,
 }
 
 /// `cablestrip export`.
@@ -292,14 +312,16 @@ pub struct ExportArgs {
     /// The output format.
     #[arg(long, value_enum, default_value = "jsonl")]
     pub format: ExportFormat,
-    /// Where to write: a file for jsonl and csv (default stdout), a folder for txt.
+    /// Where to write: a file for jsonl and csv (default stdout), a folder for txt, a
+    /// FILE.warc.gz for warc.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Only this site's copies.
     #[arg(long, value_name = "SITE")]
     pub site: Option<String>,
     /// Only cables created on or after this day (YYYY-MM-DD) or time (RFC 3339); cables
-    /// with no creation date are left out, and counted on stderr.
+    /// with no creation date are left out, and counted on stderr. With --format warc: only
+    /// pages fetched on or after it.
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Only these cables (any case, `_a` suffixes allowed).

@@ -18,7 +18,7 @@
 //! let dir = tempfile::tempdir()?;
 //! let store = Store::open(&dir.path().join("db"))?;                    // the store
 //! let arrival = Arrival::Fetched(Fetched { page, etag: None, last_modified: None,
-//!     fetched_at: jiff::Timestamp::now(), document: None });
+//!     headers: Vec::new(), fetched_at: jiff::Timestamp::now(), document: None });
 //! process(&store, rule, arrival, &Options::default())?;                 // page → store
 //! assert_eq!(store.cables(None).next().transpose()?, Some(cable));      // store → export
 //! # Ok(()) }
@@ -38,6 +38,7 @@ pub mod refs;
 pub mod rules;
 pub mod store;
 pub mod verify;
+pub mod warc;
 
 pub use clean::{Reject, clean};
 pub use model::{Cable, CableId, HostKey, Page, PageUrl};

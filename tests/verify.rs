@@ -77,6 +77,7 @@ fn store_both(selectors: &Path, db: &Path) -> Store {
             page: Page::from_bytes(url, bytes),
             etag: None,
             last_modified: None,
+            headers: Vec::new(),
             fetched_at: jiff::Timestamp::UNIX_EPOCH,
             document: None,
         });

@@ -13,14 +13,14 @@ use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use cablestrip::crawl::{
-    CrawlConfig, CrawlError, Crawler, DEFAULT_USER_AGENT, FetchConfig, PolitenessConfig,
-    StopHandle, Summary, seeds,
+    ArchiveConfig, CrawlConfig, CrawlError, Crawler, DEFAULT_USER_AGENT, FetchConfig,
+    PolitenessConfig, StopHandle, Summary, seeds,
 };
 use cablestrip::rules::RuleSet;
 
 use super::out::{self, note};
 use super::words::SEEDS_FLAG;
-use super::{Failure, open_store, print_if_any};
+use super::{Failure, map_hosts, open_store, print_if_any};
 use crate::cli::CrawlArgs;
 
 /// Where the seed lists are when no --seeds is given.
@@ -28,16 +28,7 @@ const SEED_DIR: &str = "seeds";
 
 pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, Failure> {
     // Everything is checked before the store is opened or a request sent.
-    for value in &args.host_map {
-        let (host, site) = value.split_once('=').ok_or_else(|| {
-            Failure::input(anyhow!(
-                "--host-map `{value}` has no `=`; write HOST[:PORT]=SITE, such as 127.0.0.1:8080=cablegate.wikileaks.org"
-            ))
-        })?;
-        rules
-            .map_host(host.trim(), site.trim())
-            .map_err(Failure::input)?;
-    }
+    map_hosts(&mut rules, &args.host_map)?;
     if let Some(site) = &args.site {
         rules.require(site).map_err(Failure::input)?;
     }
@@ -74,6 +65,10 @@ pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, 
         max_links_per_page: args.max_links_per_page,
         max_queued_per_site: args.max_queued_per_site,
         retry_failed: args.retry_failed,
+        warc: args.warc.as_deref().map(|dir| ArchiveConfig {
+            max_file_bytes: args.warc_max_size,
+            ..ArchiveConfig::new(dir)
+        }),
         ..CrawlConfig::default()
     };
     config.fetch.validate().map_err(Failure::input)?;
@@ -103,7 +98,7 @@ pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, 
     let summary = result.map_err(|error| match error {
         CrawlError::Store(error) => Failure::store(error),
         CrawlError::Config(error) => Failure::input(error),
-        error @ CrawlError::Task { .. } => Failure::job(error),
+        error @ (CrawlError::Task { .. } | CrawlError::Warc(_)) => Failure::job(error),
     })?;
 
     if args.json {
@@ -294,6 +289,23 @@ fn print_summary(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     })?;
     for barren in &s.barren {
         writeln!(out, "  gave nothing   {}: {}", barren.url, barren.reason)?;
+    }
+    if let Some(warc) = &s.warc {
+        writeln!(
+            out,
+            "  warc           {} responses, {} revisits (304s) with their requests, in {}",
+            warc.responses, warc.revisits, warc.dir
+        )?;
+        for file in &warc.files {
+            writeln!(out, "    wrote        {file}")?;
+        }
+        for sealed in &warc.sealed {
+            writeln!(
+                out,
+                "    sealed       {} left open by an earlier crawl: {} records kept, {} bytes of a record cut short removed",
+                sealed.file, sealed.records, sealed.cut_bytes
+            )?;
+        }
     }
     writeln!(out, "  queued         {} left for the next run", s.queued)
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 
+use cablestrip::export::warc::{PageSelection, export_warc};
 use cablestrip::export::{
     self, CsvSink, CsvTable, ExportError, JsonlSink, PendingFile, Priorities, Selection, Since,
     Sink, TxtSink,
@@ -27,6 +28,9 @@ pub fn run(rules: &RuleSet, db: &Path, args: &ExportArgs) -> Result<ExitCode, Fa
         .map(Since::parse)
         .transpose()
         .map_err(Failure::input)?;
+    if args.format == ExportFormat::Warc {
+        return run_warc(rules, db, args, since);
+    }
     let ids = args
         .id
         .iter()
@@ -95,6 +99,75 @@ pub fn run(rules: &RuleSet, db: &Path, args: &ExportArgs) -> Result<ExitCode, Fa
                 .as_deref()
                 .map(|site| format!(" from {site}"))
                 .unwrap_or_default()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--format warc`: the raw pages into one WARC file.
+fn run_warc(
+    rules: &RuleSet,
+    db: &Path,
+    args: &ExportArgs,
+    since: Option<Since>,
+) -> Result<ExitCode, Failure> {
+    let cable_flag = [
+        (!args.id.is_empty(), "--id"),
+        (args.all_sources, "--all-sources"),
+        (args.include_suspect, "--include-suspect"),
+    ]
+    .into_iter()
+    .find_map(|(given, flag)| given.then_some(flag));
+    if let Some(flag) = cable_flag {
+        return Err(Failure::input(anyhow!(
+            "{flag} chooses cables, but --format warc writes every stored raw page (of --site, fetched since --since), whatever cleaning made of it; fix: leave {flag} out"
+        )));
+    }
+    let out = args
+        .out
+        .as_deref()
+        .filter(|path| *path != Path::new(STDOUT))
+        .ok_or_else(|| {
+            Failure::input(anyhow!(
+                "--format warc writes a file, moved into place once whole; fix: add --out FILE.warc.gz"
+            ))
+        })?;
+    // The name is checked before the store is opened.
+    if !cablestrip::warc::is_warc_name(out) {
+        return Err(failure(ExportError::BadWarcName {
+            path: out.to_path_buf(),
+        }));
+    }
+    let store = open_existing_store(db)?;
+    let selection = PageSelection {
+        site: args.site.clone(),
+        since,
+    };
+    let report = export_warc(&store, rules, &selection, out).map_err(failure)?;
+    note!(
+        "export: {} pages written to {} ({:.1} MB){}{}",
+        report.pages,
+        out.display(),
+        report.bytes as f64 / 1e6,
+        if report.minimal_headers > 0 {
+            format!(
+                "; {} of them with only the headers the store keeps for every page (Content-Type, ETag, Last-Modified), as their full headers were not stored",
+                report.minimal_headers
+            )
+        } else {
+            String::new()
+        },
+        if report.before_since > 0 {
+            format!("; {} fetched before --since left out", report.before_since)
+        } else {
+            String::new()
+        }
+    );
+    if report.missing_bodies > 0 {
+        note!(
+            "export: {} pages left out: their raw bodies are missing from the store (`cablestrip status` checks it)",
+            report.missing_bodies
         );
         return Ok(ExitCode::from(1));
     }

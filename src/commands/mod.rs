@@ -124,7 +124,7 @@ pub fn run(args: Cli) -> Result<ExitCode, Failure> {
     let rules = load_rules(args.selectors.as_deref()).map_err(Failure::input)?;
     let db = args.db.as_path();
     match args.command {
-        Command::Ingest(ingest_args) => ingest::run(&rules, db, &ingest_args),
+        Command::Ingest(ingest_args) => ingest::run(rules, db, &ingest_args),
         Command::Reclean(reclean_args) => reclean::run(&rules, db, &reclean_args),
         Command::Export(export_args) => export::run(&rules, db, &export_args),
         Command::Show(show_args) => show::run(&rules, db, &show_args),
@@ -162,6 +162,22 @@ where
 {
     if count != N::default() {
         writeln!(out, "{}", line(count))?;
+    }
+    Ok(())
+}
+
+/// Applies `--host-map HOST[:PORT]=SITE` values (crawl and ingest): each host's pages are
+/// the site's.
+pub fn map_hosts(rules: &mut RuleSet, values: &[String]) -> Result<(), Failure> {
+    for value in values {
+        let (host, site) = value.split_once('=').ok_or_else(|| {
+            Failure::input(anyhow::anyhow!(
+                "--host-map `{value}` has no `=`; write HOST[:PORT]=SITE, such as 127.0.0.1:8080=cablegate.wikileaks.org"
+            ))
+        })?;
+        rules
+            .map_host(host.trim(), site.trim())
+            .map_err(Failure::input)?;
     }
     Ok(())
 }

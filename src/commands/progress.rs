@@ -34,3 +34,18 @@ pub fn bar(total: u64, what: &str) -> ProgressBar {
     bar.set_prefix(what.to_string());
     bar
 }
+
+/// A bar of `total` bytes labelled `what`, or a hidden one when stderr is not a terminal.
+pub fn bytes_bar(total: u64, what: &str) -> ProgressBar {
+    if !shown() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{prefix} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar.set_prefix(what.to_string());
+    bar
+}

@@ -197,6 +197,7 @@ fn ingest(error: &IngestError) -> Option<String> {
     match error {
         IngestError::Mirror(error) => mirror(error),
         IngestError::Store(error) => store(error),
+        IngestError::Reader { .. } => None,
     }
 }
 
@@ -204,7 +205,7 @@ fn crawl(error: &CrawlError) -> Option<String> {
     match error {
         CrawlError::Config(error) => crawl_config(error),
         CrawlError::Store(error) => store(error),
-        CrawlError::Task { .. } => None,
+        CrawlError::Task { .. } | CrawlError::Warc(_) => None,
     }
 }
 

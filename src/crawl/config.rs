@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use super::error::{BadDuration, ConfigError};
+use super::archive::ArchiveConfig;
+use super::error::{BadDuration, BadSize, ConfigError};
 use super::host::PolitenessConfig;
 use super::robots::RobotsUnreachable;
 
@@ -141,6 +142,8 @@ pub struct CrawlConfig {
     /// Fetch again now every page whose last fetch failed, was rejected or gave a suspect
     /// cable, pages gone (404/410) included, whatever its age.
     pub retry_failed: bool,
+    /// Write every page fetched and every 304 into a folder of WARC files.
+    pub warc: Option<ArchiveConfig>,
 }
 
 impl Default for CrawlConfig {
@@ -157,6 +160,7 @@ impl Default for CrawlConfig {
             max_links_per_page: DEFAULT_MAX_LINKS_PER_PAGE,
             max_queued_per_site: DEFAULT_MAX_QUEUED_PER_SITE,
             retry_failed: false,
+            warc: None,
         }
     }
 }
@@ -169,6 +173,32 @@ impl CrawlConfig {
         }
         std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
     }
+}
+
+/// Reads a size such as `1G`, `500M`, `64K` or `1000000` (bytes): a whole number and an
+/// optional unit, `K`, `M` or `G` (powers of 1000, as disks are sold; `KiB`, `MiB` and
+/// `GiB` for powers of 1024), at least 1 byte.
+pub fn parse_size(text: &str) -> Result<u64, BadSize> {
+    let bad = || BadSize {
+        value: text.to_string(),
+    };
+    let trimmed = text.trim();
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    let number: u64 = trimmed[..digits].parse().map_err(|_| bad())?;
+    let unit: u64 = match trimmed[digits..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1000,
+        "m" | "mb" => 1000 * 1000,
+        "g" | "gb" => 1000 * 1000 * 1000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        _ => return Err(bad()),
+    };
+    number
+        .checked_mul(unit)
+        .filter(|&bytes| bytes > 0)
+        .ok_or_else(bad)
 }
 
 /// Reads a duration such as `30d`, `12h`, `1d12h`, `90m`, `45s` or `2w`: one or more

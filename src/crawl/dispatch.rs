@@ -494,7 +494,6 @@ async fn run_job(
         .map_err(|error| CrawlError::Task {
             message: error.to_string(),
         })?
-        .map_err(CrawlError::from)
     };
     let settled = tokio::select! {
         settled = settle => settled,

@@ -48,6 +48,16 @@ pub enum ConfigError {
     },
 }
 
+/// A `--warc-max-size` (or other) size that does not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{value}` is not a size: give a whole number of bytes above 0, with K, M or G (or KiB, MiB, GiB) if you like, such as 1G or 500M"
+)]
+pub struct BadSize {
+    /// The rejected text.
+    pub value: String,
+}
+
 /// A `--recheck-after` (or other) duration that does not read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -168,6 +178,10 @@ pub enum CrawlError {
     /// The store failed: nothing more can be recorded, so the crawl stops.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// The WARC archive (`--warc`) could not be opened or written: the crawl stops rather
+    /// than store pages the archive lacks.
+    #[error(transparent)]
+    Warc(#[from] crate::warc::WarcError),
     /// A crawl task panicked or could not be run.
     #[error("a crawl task failed: {message}; this is a bug in cablestrip, please report it")]
     Task {

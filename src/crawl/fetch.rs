@@ -16,7 +16,12 @@ use crate::clean::complete;
 use crate::model::{Page, PageUrl};
 use crate::rules::RuleSet;
 
-const ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+/// The Accept header of every request.
+pub(super) const ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+
+/// The Accept-Encoding header reqwest adds to every request, for the codings its features
+/// decode (gzip, deflate, br); the crawl's WARC request records state it.
+pub(super) const ACCEPT_ENCODING: &str = "gzip,deflate,br";
 
 /// One page to fetch, with the validators of the copy already stored, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,6 +189,7 @@ impl Fetcher {
                     return FetchOutcome::Fetched {
                         etag: header_text(&headers, header::ETAG),
                         last_modified: header_text(&headers, header::LAST_MODIFIED),
+                        headers: header_list(&headers),
                         page: Page {
                             url,
                             status,
@@ -195,7 +201,9 @@ impl Fetcher {
                 // A 304 to a request without validators is a server bug: there is no
                 // stored copy for it to refer to.
                 304 if validators_sent(redirects, request) => {
-                    return FetchOutcome::NotModified;
+                    return FetchOutcome::NotModified {
+                        headers: header_list(&headers),
+                    };
                 }
                 301 | 302 | 303 | 307 | 308 => {
                     let Some(next) = header_text(&headers, header::LOCATION)
@@ -446,6 +454,34 @@ fn conditional_headers(request: &FetchRequest) -> HeaderMap {
         }
     }
     headers
+}
+
+/// Every header of a response, in order, its name title-cased, as text (bytes that are not UTF-8 read as
+/// ISO 8859-1, HTTP's historic charset, so that none is lost).
+fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let bytes = value.as_bytes();
+            let text = match std::str::from_utf8(bytes) {
+                Ok(text) => text.to_string(),
+                Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+            };
+            (title_case(name.as_str()), text)
+        })
+        .collect()
+}
+
+/// A header name as HTTP/1.1 servers usually spell it (`content-type` → `Content-Type`):
+/// the client gives names in lower case, and names are case-insensitive.
+fn title_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        out.push(if upper { c.to_ascii_uppercase() } else { c });
+        upper = c == '-';
+    }
+    out
 }
 
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {

@@ -3,10 +3,12 @@
 //! loop that drives them from the persistent frontier into the store through the pipeline.
 //!
 //! Files, bottom up: `outcome` (every way a fetch ends, named once), `config`, `error`,
-//! `robots`, `host` (the per-host pool), `scope`, `seeds`, `fetch` (one page), `shared`
-//! (what the tasks of one crawl share), `record` (what an outcome writes), `summary`,
+//! `robots`, `host` (the per-host pool), `scope`, `seeds`, `fetch` (one page), `archive`
+//! (the WARC files of `--warc`), `shared` (what the tasks of one crawl share), `record`
+//! (what an outcome writes), `summary`,
 //! `dispatch` (the loop) and `run` (a crawl run).
 
+mod archive;
 mod config;
 mod dispatch;
 mod error;
@@ -21,14 +23,15 @@ pub mod seeds;
 mod shared;
 mod summary;
 
+pub use archive::{ArchiveConfig, ArchiveSummary, SealedFile};
 pub use config::{
     CrawlConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_FLUSH_EVERY_PAGES, DEFAULT_FLUSH_INTERVAL,
     DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINKS_PER_PAGE,
     DEFAULT_MAX_QUEUED_PER_SITE, DEFAULT_MAX_REDIRECTS, DEFAULT_READ_TIMEOUT,
     DEFAULT_RECHECK_AFTER, DEFAULT_REQUEST_TIMEOUT, DEFAULT_STOP_GRACE, DEFAULT_USER_AGENT,
-    FetchConfig, parse_duration,
+    FetchConfig, parse_duration, parse_size,
 };
-pub use error::{BadDuration, ConfigError, CrawlError, SeedError};
+pub use error::{BadDuration, BadSize, ConfigError, CrawlError, SeedError};
 pub use fetch::{FetchRequest, Fetcher};
 pub use host::{HostLimits, HostPool, PolitenessConfig};
 pub use outcome::{FailureKind, FailureRecord, FetchOutcome, may_pass};

@@ -133,9 +133,15 @@ pub enum FetchOutcome {
         etag: Option<String>,
         /// Its Last-Modified, to store for the next conditional GET.
         last_modified: Option<String>,
+        /// Every response header, in order, as reqwest gave them (a body it decoded has
+        /// lost its Content-Encoding and Content-Length).
+        headers: Vec<(String, String)>,
     },
     /// 304: the stored copy is current.
-    NotModified,
+    NotModified {
+        /// The 304's headers, in order.
+        headers: Vec<(String, String)>,
+    },
     /// 404 or 410: the page is no longer there.
     Gone {
         /// Which of the two.
@@ -196,7 +202,7 @@ impl FetchOutcome {
     pub fn label(&self) -> &'static str {
         match self {
             FetchOutcome::Fetched { .. } => "fetched",
-            FetchOutcome::NotModified => "not-modified",
+            FetchOutcome::NotModified { .. } => "not-modified",
             FetchOutcome::Gone { .. } => "gone",
             FetchOutcome::TooLarge { .. } => "too-large",
             FetchOutcome::RobotsDenied { .. } => "robots-denied",
@@ -220,7 +226,7 @@ impl FetchOutcome {
             })
         };
         match self {
-            FetchOutcome::Fetched { .. } | FetchOutcome::NotModified => None,
+            FetchOutcome::Fetched { .. } | FetchOutcome::NotModified { .. } => None,
             FetchOutcome::Gone { status } => record(
                 format!("HTTP {status}: the page is no longer there"),
                 *status,

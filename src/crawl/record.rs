@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use super::error::CrawlError;
 use super::outcome::FetchOutcome;
 use super::scope::links_of;
 use super::seeds::Seed;
@@ -19,8 +20,10 @@ use crate::clean;
 use crate::model::{Page, PageUrl};
 use crate::pipeline::{self, Arrival, Failure, Fetched, Processed};
 use crate::store::{
-    CleanOutcome, FrontierEntry, LinkKind, PageRecord, Queued, ReplacePolicy, RunRecord, StoreError,
+    BodyHash, CleanOutcome, FrontierEntry, LinkKind, PageRecord, Queued, ReplacePolicy, RunRecord,
+    StoreError,
 };
+use crate::warc;
 
 /// What a run found when it started.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -150,19 +153,24 @@ pub(super) struct Job {
     pub(super) copy: Option<Validators>,
 }
 
-/// A stored copy's ETag and Last-Modified.
+/// A stored copy's ETag and Last-Modified, and when it was fetched (what a 304's revisit
+/// record refers to).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Validators {
     pub(super) etag: Option<String>,
     pub(super) last_modified: Option<String>,
+    pub(super) fetched_at: Timestamp,
+    pub(super) body: BodyHash,
 }
 
 impl Validators {
     /// The validators of `record`'s copy, if it has one.
     pub(super) fn of(record: &PageRecord) -> Option<Validators> {
-        record.body.as_ref().map(|_| Validators {
+        record.body.map(|body| Validators {
             etag: record.etag.clone(),
             last_modified: record.last_modified.clone(),
+            fetched_at: record.fetched_at,
+            body,
         })
     }
 }
@@ -228,16 +236,16 @@ pub(super) struct Links {
     pub(super) not_parsed: Option<&'static str>,
 }
 
-/// Records what `outcome` says of `job`'s page, queues its links, and takes the job out
-/// of the frontier, in that order. `None` when `abandoned` says, once the page is parsed,
-/// that the crawl gave up on the job at a stop: then nothing is recorded and the job stays
-/// in the frontier.
+/// Records what `outcome` says of `job`'s page (in the WARC archive first, when the crawl
+/// keeps one), queues its links, and takes the job out of the frontier, in that order.
+/// `None` when `abandoned` says, once the page is parsed, that the crawl gave up on the job
+/// at a stop: then nothing is stored and the job stays in the frontier.
 pub(super) fn settle(
     shared: &Shared,
     job: &Job,
     outcome: FetchOutcome,
     abandoned: &dyn Fn() -> bool,
-) -> Result<Option<Settled>, StoreError> {
+) -> Result<Option<Settled>, CrawlError> {
     // Failures are the host's that was asked: a mapped host's, not the real site's.
     let host = shared.rules.fetch_url(&job.entry.url).host().to_string();
     let conditional = job
@@ -257,15 +265,24 @@ pub(super) fn settle(
             page,
             etag,
             last_modified,
-        } => match settle_page(shared, job, page, etag, last_modified, abandoned)? {
+            headers,
+        } => match settle_page(shared, job, page, etag, last_modified, headers, abandoned)? {
             Some(result) => result,
             None => return Ok(None),
         },
-        FetchOutcome::NotModified => {
+        FetchOutcome::NotModified { headers } => {
+            let at = now();
+            if let (Some(archive), Some(copy)) = (&shared.archive, &job.copy) {
+                // The copy's digest finds its body however the revisit's date is read: a
+                // cable page's fetch time restarts with every 304.
+                let digest = shared.store.body(&copy.body)?.map(|b| warc::sha1_label(&b));
+                let from = shared.rules.fetch_url(&job.entry.url);
+                archive.not_modified(&from, &headers, at, copy, digest.as_deref())?;
+            }
             if let Some(rule) = shared.rules.rule_for_url(&job.entry.url) {
                 let arrival = Arrival::NotModified {
                     url: job.entry.url.clone(),
-                    at: Timestamp::now(),
+                    at,
                 };
                 pipeline::process(&shared.store, rule, arrival, &KEEP)?;
             }
@@ -290,6 +307,14 @@ const KEEP: pipeline::Options = pipeline::Options {
     dry_run: false,
 };
 
+/// Now, to the microsecond: the finest a WARC-Date keeps, so that a page's stored fetch
+/// time and its archived record's date are one and the same.
+fn now() -> Timestamp {
+    let now = Timestamp::now();
+    let micros = now.as_microsecond();
+    Timestamp::from_microsecond(micros).unwrap_or(now)
+}
+
 /// `None` when `abandoned` says so once the page is parsed (see [`settle`]).
 fn settle_page(
     shared: &Shared,
@@ -297,8 +322,20 @@ fn settle_page(
     mut page: Page,
     etag: Option<String>,
     last_modified: Option<String>,
+    headers: Vec<(String, String)>,
     abandoned: &dyn Fn() -> bool,
-) -> Result<Option<SettledAs>, StoreError> {
+) -> Result<Option<SettledAs>, CrawlError> {
+    let fetched_at = now();
+    if let Some(archive) = &shared.archive {
+        // The stored validators went with the request unless a redirect came between.
+        let asked = shared.rules.fetch_url(&job.entry.url);
+        let validators = job
+            .copy
+            .as_ref()
+            .filter(|_| asked == page.url)
+            .map(|copy| (&copy.etag, &copy.last_modified));
+        archive.page(&page, &headers, fetched_at, validators)?;
+    }
     // The page came from where it was fetched (a mapped host, perhaps, after redirects); it
     // is stored as the site's own, and its links resolve against where it came from.
     let fetched_from = page.url.clone();
@@ -311,7 +348,9 @@ fn settle_page(
         // The fetcher follows redirects only within scope, so this does not happen; if it
         // did, the page would have no rule to be stored under.
         let to = page.url;
-        return settle_failure(shared, job, &FetchOutcome::RedirectOutOfScope { to }).map(Some);
+        return Ok(
+            settle_failure(shared, job, &FetchOutcome::RedirectOutOfScope { to }).map(Some)?,
+        );
     };
     let bytes = page.body.len() as u64;
     // One parse serves both the links and the cleaning. A page refused unparsed (nested
@@ -359,7 +398,8 @@ fn settle_page(
         page,
         etag,
         last_modified,
-        fetched_at: Timestamp::now(),
+        headers,
+        fetched_at,
         document: document.as_ref(),
     });
     let processed = pipeline::process(&shared.store, rule, arrival, &KEEP)?;

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
+use super::archive::Archive;
 use super::config::CrawlConfig;
 use super::dispatch::Dispatcher;
 use super::error::CrawlError;
@@ -59,10 +60,15 @@ impl Crawler {
         config: CrawlConfig,
     ) -> Result<Crawler, CrawlError> {
         let fetcher = Fetcher::new(Arc::clone(&rules), config.fetch.clone())?;
+        let archive = config
+            .warc
+            .as_ref()
+            .map(|warc| Archive::open(warc, &rules, &config.fetch.user_agent))
+            .transpose()?;
         let progress = Arc::new(Progress::new(store.frontier()));
         let (sender, _) = watch::channel(false);
         Ok(Crawler {
-            shared: Arc::new(Shared::new(store, rules, fetcher, config)),
+            shared: Arc::new(Shared::new(store, rules, fetcher, config, archive)),
             progress,
             stop: StopHandle {
                 sender: Arc::new(sender),
@@ -106,6 +112,8 @@ impl Crawler {
         let ended = loop_.run().await;
         let (mut summary, removals) = loop_.into_parts();
         let shared = Arc::clone(&self.shared);
+        // The archive is closed before the store: its files then hold every page stored.
+        let archived = self.shared.archive.as_ref().map(Archive::close);
         let ended = match ended {
             Ok(ended) => ended,
             Err(error) => {
@@ -114,6 +122,7 @@ impl Crawler {
                 return Err(error);
             }
         };
+        summary.warc = archived.transpose()?;
         summary.finish(ended, started.elapsed(), 0);
         let summary = blocking(move || {
             record::forget(&shared, &removals)?;

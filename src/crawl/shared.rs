@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::archive::Archive;
 use super::config::CrawlConfig;
 use super::error::CrawlError;
 use super::fetch::Fetcher;
@@ -22,6 +23,8 @@ pub(super) struct Shared {
     pub(super) rules: Arc<RuleSet>,
     pub(super) fetcher: Fetcher,
     pub(super) config: CrawlConfig,
+    /// The WARC archive, with `--warc`.
+    pub(super) archive: Option<Archive>,
     /// URLs whose fetch started this run.
     done: Mutex<HashSet<PageUrl>>,
     /// URLs not asked for this run, because their host's robots.txt could not be read:
@@ -41,12 +44,14 @@ impl Shared {
         rules: Arc<RuleSet>,
         fetcher: Fetcher,
         config: CrawlConfig,
+        archive: Option<Archive>,
     ) -> Shared {
         Shared {
             store,
             rules,
             fetcher,
             config,
+            archive,
             done: Mutex::new(HashSet::new()),
             held: Mutex::new(HashSet::new()),
             queued: Mutex::new(HashMap::new()),

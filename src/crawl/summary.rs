@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::archive::ArchiveSummary;
 use super::record::{Settled, SettledAs, StartCounts};
 use crate::pipeline::Tally;
 use crate::store::{Frontier, LinkKind};
@@ -105,6 +106,9 @@ pub struct Summary {
     pub abandoned: u64,
     /// Entries left in the frontier for the next run.
     pub queued: u64,
+    /// What the run wrote into its WARC archive, with `--warc`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warc: Option<ArchiveSummary>,
     /// What storing the fetched pages did, from which the cable counts above are taken.
     #[serde(skip)]
     tally: Tally,
@@ -142,6 +146,7 @@ impl Summary {
             pages_per_second: 0.0,
             abandoned: 0,
             queued: 0,
+            warc: None,
             tally: Tally::default(),
         }
     }

@@ -1,11 +1,13 @@
 //! Export: store → JSON Lines, one text file per cable, or CSV, streamed in cable-ID order
-//! (then URL), so two exports of one store are byte-identical.
+//! (then URL), so two exports of one store are byte-identical; or the raw pages as a WARC
+//! file (the [`warc`] module here).
 //!
 //! By default one copy per cable ID is written: the copy of the site whose rule file has the
 //! highest `priority`, then the site whose name sorts first, then the first URL; a site
 //! without a rule file any more has priority 0. `--all-sources` writes every copy.
 
 mod sinks;
+pub mod warc;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -39,6 +41,15 @@ pub enum ExportError {
     UnsafeName {
         /// The name refused.
         name: String,
+    },
+    /// A WARC export's file name does not say WARC.
+    #[error(
+        "{} is no WARC file name; fix: name it FILE.warc.gz (gzip, one member per record, as archives keep them) or FILE.warc (plain)",
+        path.display()
+    )]
+    BadWarcName {
+        /// The name given.
+        path: PathBuf,
     },
     /// Writing the output failed.
     #[error("cannot write {}: {source}; fix: check the path, free space and permissions", path.display())]

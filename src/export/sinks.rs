@@ -313,6 +313,30 @@ impl PendingFile {
         (file, Box::new(move || std::fs::rename(&partial, &path)))
     }
 
+    /// Another handle on the file being written, for a writer of its own (WARC).
+    pub fn file(&self) -> Result<std::fs::File, ExportError> {
+        self.file.try_clone().map_err(|source| ExportError::Write {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    /// Moves the finished file into place, once its bytes are on disk.
+    pub fn commit(self) -> Result<(), ExportError> {
+        let write_error = |source| ExportError::Write {
+            path: self.path.clone(),
+            source,
+        };
+        self.file.sync_all().map_err(write_error)?;
+        std::fs::rename(&self.partial, &self.path).map_err(write_error)
+    }
+
+    /// Removes the unfinished file: what was being written failed.
+    pub fn discard(self) {
+        // Nothing more can be done if it cannot be removed; its name says it is partial.
+        let _ = std::fs::remove_file(&self.partial);
+    }
+
     /// A JSON Lines sink that writes this file.
     pub fn jsonl(self) -> JsonlSink<std::fs::File> {
         let path = self.path.clone();

@@ -48,6 +48,11 @@ pub struct Fetched<'d> {
     pub etag: Option<String>,
     /// The Last-Modified the server sent.
     pub last_modified: Option<String>,
+    /// Every response header the server sent, in order; empty for a mirror's file. Kept
+    /// with the page (but Content-Length: see [`PageRecord::headers`]) so that a WARC
+    /// export can write the response as it came. They are not part of what makes a page
+    /// "stored exactly so already": a fetch of an unchanged page writes nothing.
+    pub headers: Vec<(String, String)>,
     /// When it was fetched (for a file: when it was last modified).
     pub fetched_at: Timestamp,
     /// The page already parsed by [`clean::parse`], when the caller parsed it for its
@@ -153,6 +158,7 @@ fn process_fetched(
         content_type: page.content_type.clone(),
         etag: fetched.etag.clone(),
         last_modified: fetched.last_modified.clone(),
+        headers: kept_headers(&fetched.headers),
         fetched_at: fetched.fetched_at,
         body: Some(body_hash),
         outcome: after.clone(),
@@ -303,6 +309,7 @@ fn process_failure(
         content_type: None,
         etag: None,
         last_modified: None,
+        headers: Vec::new(),
         fetched_at: failure.at,
         body: None,
         outcome: after.clone(),
@@ -321,6 +328,16 @@ fn process_failure(
         after,
         cable: None,
     })
+}
+
+/// The headers a page record keeps: all but Content-Length, which gave the size of the body
+/// on the wire (compressed, perhaps), not of the body stored.
+fn kept_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter(|(name, _)| !name.eq_ignore_ascii_case("Content-Length"))
+        .cloned()
+        .collect()
 }
 
 fn is_cable_page(rule: &Rule, url: &PageUrl) -> bool {

@@ -40,7 +40,7 @@ mod frontier;
 mod records;
 
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 

@@ -34,6 +34,14 @@ pub struct PageRecord {
     pub etag: Option<String>,
     /// The Last-Modified header, for the next conditional GET.
     pub last_modified: Option<String>,
+    /// Every response header as received, in order (names as sent), but Content-Length,
+    /// which described the body on the wire; what a WARC export writes. The body is kept
+    /// decoded, so a Content-Encoding or Transfer-Encoding here describes the wire too.
+    /// Empty when not known: a page read from a mirror, or stored before cablestrip kept
+    /// headers (a record without them reads as empty, and an empty list is not written,
+    /// so such records keep their bytes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
     /// When the page was fetched (RFC 3339 on disk).
     pub fetched_at: Timestamp,
     /// The raw body, when there is one (a 304 or a failed fetch has none).

@@ -92,6 +92,7 @@ pub(crate) fn page_record(
         content_type: Some("text/html".to_string()),
         etag: Some("\"abc\"".to_string()),
         last_modified: None,
+        headers: Vec::new(),
         fetched_at: when(),
         body,
         outcome,

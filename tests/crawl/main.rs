@@ -12,3 +12,4 @@ mod heal;
 mod politeness;
 mod run;
 mod stop;
+mod warc;

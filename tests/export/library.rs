@@ -35,6 +35,7 @@ fn store_all(store: &Store, cables: &[Cable]) {
             content_type: None,
             etag: None,
             last_modified: None,
+            headers: Vec::new(),
             fetched_at: "2026-01-01T00:00:00Z".parse().expect("time"),
             body: Some(hash),
             outcome: CleanOutcome::Cable {

@@ -6,3 +6,4 @@ mod support;
 
 mod command;
 mod library;
+mod warc;

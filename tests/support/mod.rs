@@ -27,6 +27,7 @@ use cablestrip::rules::{Rule, RuleOrigin, RuleSet};
 pub mod kill;
 pub mod mirror;
 pub mod site;
+pub mod warc;
 
 /// The rule of the test site: cable pages under `/cable/`, index pages at `/`, under
 /// `/list/` and under `/t/` (where the tests put their pages). `/about` and anything else

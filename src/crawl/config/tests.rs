@@ -35,3 +35,23 @@ fn durations_read_number_unit_groups() {
         assert!(error.to_string().contains("30d"), "{error}");
     }
 }
+
+#[test]
+fn sizes_read_a_number_and_a_unit() {
+    for (text, bytes) in [
+        ("1", 1),
+        ("1000000", 1_000_000),
+        ("1G", 1_000_000_000),
+        (" 500M ", 500_000_000),
+        ("64k", 64_000),
+        ("2 MiB", 2 * 1024 * 1024),
+        ("1GiB", 1 << 30),
+        ("10kb", 10_000),
+    ] {
+        assert_eq!(parse_size(text), Ok(bytes), "{text:?}");
+    }
+    for bad in ["", "0", "0M", "M", "1.5G", "-1G", "1T", "99999999999999G"] {
+        let error = parse_size(bad).expect_err(bad);
+        assert!(error.to_string().contains("500M"), "{error}");
+    }
+}

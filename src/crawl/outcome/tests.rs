@@ -18,7 +18,13 @@ fn failures_are_recorded_with_a_stable_name_and_the_cap() {
     .failure()
     .expect("a failure");
     assert_eq!((record.kind.as_str(), record.status), ("http-503", 503));
-    assert_eq!(FetchOutcome::NotModified.failure(), None);
+    assert_eq!(
+        FetchOutcome::NotModified {
+            headers: Vec::new()
+        }
+        .failure(),
+        None
+    );
 }
 
 #[test]

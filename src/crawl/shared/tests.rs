@@ -12,6 +12,7 @@ fn record(outcome: CleanOutcome, fetched_at: Timestamp) -> PageRecord {
         content_type: None,
         etag: None,
         last_modified: None,
+        headers: Vec::new(),
         fetched_at,
         body: None,
         outcome,

@@ -1,10 +1,13 @@
 //! Ingest: a saved mirror of a site (as wget, HTTrack or the WikiLeaks torrent leave it,
-//! mapped to URLs by [`crate::mirror`]) → each file through the same arrival → clean →
-//! store path as every other page ([`pipeline::process`]), on every core.
+//! mapped to URLs by [`crate::mirror`]), or WARC files (the [`warc`] module here) → each
+//! page through the same arrival → clean → store path as every other page
+//! ([`pipeline::process`]), on every core.
 //!
 //! A file's modification time is its `fetched_at`, and a page already stored with the same
 //! body and cleaned by the current rule is left alone, so re-ingesting an unchanged mirror
 //! writes nothing.
+
+pub mod warc;
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -34,6 +37,14 @@ pub enum IngestError {
     /// The store failed; what was flushed before is safe.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The thread reading WARC files stopped unexpectedly; what was flushed before is safe.
+    #[error(
+        "the WARC reader stopped: {message}; this is a bug in cablestrip, please report it with the file that caused it"
+    )]
+    Reader {
+        /// What the thread said.
+        message: String,
+    },
 }
 
 /// How to ingest.
@@ -73,6 +84,24 @@ pub struct IngestReport {
     pub unreadable_files: usize,
     /// The first unreadable files, with why.
     pub unreadable: Vec<String>,
+    /// What storing the pages did.
+    #[serde(flatten)]
+    pub stored: StoredCounts,
+    /// Bytes of the pages read.
+    pub bytes_read: u64,
+    /// Writes of bodies, page records and cables.
+    pub writes: u64,
+    /// Wall-clock time.
+    pub seconds: f64,
+    /// Pages (read, cleaned and stored or found unchanged) per second.
+    pub pages_per_second: f64,
+    /// Megabytes (10^6 bytes) of pages per second.
+    pub megabytes_per_second: f64,
+}
+
+/// What storing an ingest's pages did, as its report counts it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StoredCounts {
     /// Pages already stored as they are (same body, cleaned by this rule): nothing done.
     pub unchanged_pages: usize,
     /// Pages recorded (new, or changed since they were stored).
@@ -93,16 +122,29 @@ pub struct IngestReport {
     pub rejected: BTreeMap<String, usize>,
     /// Rejected pages whose earlier cable was kept.
     pub kept_previous: usize,
-    /// Bytes of the pages read.
-    pub bytes_read: u64,
-    /// Writes of bodies, page records and cables.
-    pub writes: u64,
-    /// Wall-clock time.
-    pub seconds: f64,
-    /// Pages (read, cleaned and stored or found unchanged) per second.
-    pub pages_per_second: f64,
-    /// Megabytes (10^6 bytes) of pages per second.
-    pub megabytes_per_second: f64,
+}
+
+impl StoredCounts {
+    /// The counts of a run's tally.
+    pub fn of(tally: &Tally) -> StoredCounts {
+        let n = |count: u64| usize::try_from(count).unwrap_or(usize::MAX);
+        StoredCounts {
+            unchanged_pages: n(tally.skipped),
+            recorded_pages: n(tally.processed),
+            new_bodies: n(tally.new_bodies),
+            index_pages: n(tally.not_cleaned),
+            new_cables: n(tally.new),
+            changed_cables: n(tally.changed + tally.restamped),
+            unchanged_cables: n(tally.unchanged),
+            suspect_cables: n(tally.suspect),
+            rejected: tally
+                .rejected
+                .iter()
+                .map(|(kind, count)| (kind.clone(), n(*count)))
+                .collect(),
+            kept_previous: n(tally.kept_previous + tally.not_cleaned_kept + tally.dropped),
+        }
+    }
 }
 
 enum FileOutcome {
@@ -165,7 +207,7 @@ pub fn ingest(
             "flushed a batch"
         );
     }
-    report.count(&tally);
+    report.stored = StoredCounts::of(&tally);
     report.writes = store.content_writes() - writes_before;
     report.seconds = started.elapsed().as_secs_f64();
     let processed = report.pages - report.unreadable_files;
@@ -186,25 +228,6 @@ impl IngestReport {
             self.unreadable
                 .push(format!("{}: {why}", file.path.display()));
         }
-    }
-
-    /// Takes the page and cable counts from the run's tally.
-    fn count(&mut self, tally: &Tally) {
-        let n = |count: u64| usize::try_from(count).unwrap_or(usize::MAX);
-        self.unchanged_pages = n(tally.skipped);
-        self.recorded_pages = n(tally.processed);
-        self.new_bodies = n(tally.new_bodies);
-        self.index_pages = n(tally.not_cleaned);
-        self.new_cables = n(tally.new);
-        self.changed_cables = n(tally.changed + tally.restamped);
-        self.unchanged_cables = n(tally.unchanged);
-        self.suspect_cables = n(tally.suspect);
-        self.rejected = tally
-            .rejected
-            .iter()
-            .map(|(kind, count)| (kind.clone(), n(*count)))
-            .collect();
-        self.kept_previous = n(tally.kept_previous + tally.not_cleaned_kept + tally.dropped);
     }
 }
 
@@ -234,6 +257,7 @@ fn ingest_file(
         page: Page::from_bytes(file.url.clone(), body),
         etag: None,
         last_modified: None,
+        headers: Vec::new(),
         fetched_at,
         document: None,
     });

@@ -170,8 +170,15 @@ pub fn open_store(path: &Path) -> Result<Store, Failure> {
     Store::open(path).map_err(Failure::store)
 }
 
-/// Opens the store at `path`, which must exist (a command that reads it should not create
-/// an empty one from a mistyped --db); its errors exit with status 3.
+/// Opens the store at `path`, which must exist (a command that reworks it should not
+/// create an empty one from a mistyped --db); its errors exit with status 3.
 pub fn open_existing_store(path: &Path) -> Result<Store, Failure> {
     Store::open_existing(path).map_err(Failure::store)
+}
+
+/// Opens the store at `path`, which must exist, for a command that only reads it: a store
+/// that cannot be written (an archived copy) is read from a temporary copy. Its errors exit
+/// with status 3.
+pub fn open_store_to_read(path: &Path) -> Result<Store, Failure> {
+    Store::open_for_reading(path).map_err(Failure::store)
 }

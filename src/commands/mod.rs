@@ -4,6 +4,7 @@
 //! --json) and choose the exit status. One file per command; this one dispatches and holds
 //! what they share, and `words` says the library's errors in the command line's terms.
 
+mod check;
 mod clean;
 mod crawl;
 mod docs;
@@ -133,6 +134,7 @@ pub fn run(args: Cli) -> Result<ExitCode, Failure> {
         Command::Eval(eval_args) => eval::run(&rules, &eval_args, db),
         Command::Status(status_args) => status::run(&rules, db, &status_args),
         Command::Verify(verify_args) => verify::run(db, &verify_args),
+        Command::Check(check_args) => check::run(&rules, db, &check_args),
         Command::Crawl(crawl_args) => crawl::run(rules, db, &crawl_args),
         Command::Completions(_) | Command::Man => Ok(ExitCode::SUCCESS),
     }

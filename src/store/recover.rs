@@ -89,20 +89,29 @@ impl Store {
                 action: "`check --repair`".to_string(),
             });
         }
-        let first = match Store::open_as(path, &StoreOptions::default(), FOR_REPAIR) {
-            Ok(store) => return Ok((store, recovery)),
-            Err(error) if keeps_sled_out(&error) => error,
-            Err(error) => return Err(error),
+        let unusable = || {
+            let mut unusable = files::damaged_snapshots(path);
+            if files::conf_is_damaged(path) {
+                unusable.push(path.join("conf"));
+            }
+            unusable
         };
-        recovery.open_error = Some(first.to_string());
-        recovery.bad_files = files::check_sled_files(path);
+        match Store::open_as(path, &StoreOptions::default(), FOR_REPAIR) {
+            // sled may read settings whose checksum fails (a cut-short `conf`), or not need
+            // a damaged snapshot this time: they are written again all the same, so that
+            // the next open does not meet them.
+            Ok(store) if unusable().is_empty() => return Ok((store, recovery)),
+            Ok(store) => drop(store),
+            Err(error) if keeps_sled_out(&error) => {
+                recovery.open_error = Some(error.to_string());
+                recovery.bad_files = files::check_sled_files(path);
+            }
+            Err(error) => return Err(error),
+        }
         if let files::Presence::Missing(file) = files::missing_sled_file(path) {
             recovery.missing_files.push(file.to_string());
         }
-        let mut unusable = files::damaged_snapshots(path);
-        if files::conf_is_damaged(path) {
-            unusable.push(path.join("conf"));
-        }
+        let unusable = unusable();
         for file in unusable {
             fs::remove_file(&file).map_err(|source| StoreError::Folder {
                 path: path.to_path_buf(),

@@ -114,3 +114,30 @@ fn a_repair_of_a_missing_database_is_not_found() {
         Err(StoreError::NotFound { .. })
     ));
 }
+
+#[test]
+fn settings_that_sled_still_reads_but_fail_their_checksum_are_written_again() {
+    let two = two();
+    drop(two.store);
+    // The last byte of the checksum cut off: sled reads the settings all the same.
+    let conf = two.path.join("conf");
+    let len = fs::metadata(&conf).expect("stat").len();
+    fs::File::options()
+        .write(true)
+        .open(&conf)
+        .and_then(|f| f.set_len(len - 1))
+        .expect("truncate");
+    if let Ok(store) = Store::open(&two.path) {
+        assert!(
+            store
+                .audit()
+                .problems
+                .iter()
+                .any(|p| matches!(p, Problem::BadFile { file, .. } if file == "conf")),
+            "check names the settings file"
+        );
+    }
+    let (store, recovery) = Store::open_for_repair(&two.path).expect("repair opens");
+    assert_eq!(recovery.removed_files, vec!["conf".to_string()]);
+    assert!(store.audit().is_sound(), "{:#?}", store.audit().problems);
+}

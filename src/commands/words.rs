@@ -88,7 +88,7 @@ fn store(error: &StoreError) -> Option<String> {
             path.display()
         ),
         StoreError::Open { path, source } => format!(
-            "cannot open the database at {}: {source}; check that the folder is writable and was made by cablestrip, or pass a different --db",
+            "cannot open the database at {}: {source}; check that the folder is writable and was made by cablestrip, or pass a different --db; if it is damaged, run `cablestrip check --repair`",
             path.display()
         ),
         _ => return None,

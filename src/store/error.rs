@@ -99,7 +99,7 @@ pub enum StoreError {
 
     /// sled refused to open the database.
     #[error(
-        "cannot open the database at {}: {source}; check that the folder is writable and was made by cablestrip, or use another database",
+        "cannot open the database at {}: {source}; check that the folder is writable and was made by cablestrip, or use another database; if it is damaged, run `cablestrip check --repair`",
         path.display()
     )]
     Open {
@@ -186,7 +186,7 @@ pub enum StoreError {
 
     /// A read or write failed inside sled (disk full, I/O error, damaged log).
     #[error(
-        "the database at {} failed while {action}: {source}; check free disk space and permissions, then run again (what was flushed before is safe)",
+        "the database at {} failed while {action}: {source}; check free disk space and permissions, then run again (what was flushed before is safe); if it fails again, run `cablestrip check --repair`",
         path.display()
     )]
     Sled {
@@ -278,6 +278,13 @@ impl StoreError {
                 action: action.into(),
                 detail: sled_detail(&source),
             },
+            // A file of sled's that is gone or cut short (a blob file, the log) is damage
+            // too, not a full disk.
+            sled::Error::Io(ref io) if is_damage_io(io) => StoreError::Damaged {
+                path: path.to_path_buf(),
+                action: action.into(),
+                detail: format!("sled could not read one of its files: {io}"),
+            },
             source => StoreError::Sled {
                 path: path.to_path_buf(),
                 action: action.into(),
@@ -297,6 +304,17 @@ impl StoreError {
                 | StoreError::MissingSchema { .. }
         ) || matches!(self, StoreError::Open { source, .. } if matches!(source, sled::Error::Corruption { .. }))
     }
+}
+
+/// Whether an I/O error of sled's says that one of its files is missing, cut short or
+/// garbled, rather than that the disk is full or the folder not ours to write.
+pub(crate) fn is_damage_io(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::NotFound
+            | std::io::ErrorKind::UnexpectedEof
+            | std::io::ErrorKind::InvalidData
+    )
 }
 
 /// sled's error in words: its corruption error prints an empty backtrace and a debug

@@ -286,6 +286,14 @@ fn open_error(path: &Path, dir: &Path, source: sled::Error) -> StoreError {
             action: "opening the database".to_string(),
             detail: error::sled_detail(&source),
         }
+    } else if let sled::Error::Io(io) = &source
+        && error::is_damage_io(io)
+    {
+        StoreError::Damaged {
+            path: path.to_path_buf(),
+            action: "opening the database".to_string(),
+            detail: format!("sled could not read one of its files: {io}"),
+        }
     } else {
         StoreError::Open {
             path: path.to_path_buf(),

@@ -59,6 +59,9 @@ pub enum Command {
     /// Compare the copies of each cable that several sites hold, and report the text only
     /// one site has (runs at the start or end of a body are likely leaked chrome).
     Verify(VerifyArgs),
+    /// Verify the whole store (every record, raw body, cable and index entry) and, with
+    /// --repair, mend it.
+    Check(CheckArgs),
     /// Fetch what is new or changed on each republisher, politely, into the store.
     Crawl(CrawlArgs),
     /// Print a shell completion script: `cablestrip completions bash > /etc/bash_completion.d/cablestrip`.
@@ -84,6 +87,19 @@ pub struct VerifyArgs {
     /// How many differing cables to list (all with --json).
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub show: usize,
+}
+
+/// `cablestrip check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Mend what can be mended: rebuild a damaged database from what reads, rebuild the
+    /// indexes, clean again pages whose cable is missing, and mark pages whose raw body is
+    /// lost for the next crawl.
+    #[arg(long)]
+    pub repair: bool,
+    /// The report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `cablestrip crawl`.

@@ -24,6 +24,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod check;
 pub mod clean;
 pub mod crawl;
 pub mod eval;

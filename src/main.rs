@@ -11,6 +11,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Before anything can reach sled: a damaged database makes sled panic, and no panic
+    // of sled's reaches the user as a crash (see the store's guard module).
+    cablestrip::store::install_panic_hook();
     let args = cli::Cli::parse();
     commands::init_logging(args.verbose, args.quiet);
     match commands::run(args) {

@@ -14,7 +14,7 @@ use cablestrip::rules::{Rule, RuleSet, UrlKind};
 use cablestrip::store::CleanOutcome;
 
 use super::out::{self, note};
-use super::{Failure, open_existing_store};
+use super::{Failure, open_store_to_read};
 use crate::cli::EvalArgs;
 
 pub fn run(rules: &RuleSet, args: &EvalArgs, db: &Path) -> Result<ExitCode, Failure> {
@@ -75,7 +75,7 @@ fn evaluate_store(
     dir: &Path,
     truth: &[TruthRecord],
 ) -> Result<EvalReport, Failure> {
-    let store = open_existing_store(db)?;
+    let store = open_store_to_read(db)?;
     let pages = eval::mirror_pages(dir, rule).map_err(Failure::input)?;
     let mut counts = PageCounts {
         pages: pages.len(),

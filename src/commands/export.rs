@@ -15,7 +15,7 @@ use cablestrip::model::CableId;
 use cablestrip::rules::RuleSet;
 
 use super::out::note;
-use super::{Failure, open_existing_store};
+use super::{Failure, open_store_to_read};
 use crate::cli::{ExportArgs, ExportFormat};
 
 pub fn run(rules: &RuleSet, db: &Path, args: &ExportArgs) -> Result<ExitCode, Failure> {
@@ -50,7 +50,7 @@ pub fn run(rules: &RuleSet, db: &Path, args: &ExportArgs) -> Result<ExitCode, Fa
         )));
     }
     let destination = Destination::resolve(args)?;
-    let store = open_existing_store(db)?;
+    let store = open_store_to_read(db)?;
     let mut sink = destination.sink(args)?;
     let result = export::export(&store, &selection, &Priorities::of(rules), sink.as_mut())
         .and_then(|report| sink.finish().map(|()| report));
@@ -139,7 +139,7 @@ fn run_warc(
             path: out.to_path_buf(),
         }));
     }
-    let store = open_existing_store(db)?;
+    let store = open_store_to_read(db)?;
     let selection = PageSelection {
         site: args.site.clone(),
         since,

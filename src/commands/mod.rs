@@ -4,6 +4,7 @@
 //! --json) and choose the exit status. One file per command; this one dispatches and holds
 //! what they share, and `words` says the library's errors in the command line's terms.
 
+mod check;
 mod clean;
 mod crawl;
 mod docs;
@@ -135,6 +136,7 @@ pub fn run(args: Cli) -> Result<ExitCode, Failure> {
         Command::Eval(eval_args) => eval::run(&rules, &eval_args, db),
         Command::Status(status_args) => status::run(&rules, db, &status_args),
         Command::Verify(verify_args) => verify::run(db, &verify_args),
+        Command::Check(check_args) => check::run(&rules, db, &check_args),
         Command::Crawl(crawl_args) => crawl::run(rules, db, &crawl_args),
         Command::Completions(_) | Command::Man => Ok(ExitCode::SUCCESS),
     }
@@ -188,8 +190,15 @@ pub fn open_store(path: &Path) -> Result<Store, Failure> {
     Store::open(path).map_err(Failure::store)
 }
 
-/// Opens the store at `path`, which must exist (a command that reads it should not create
-/// an empty one from a mistyped --db); its errors exit with status 3.
+/// Opens the store at `path`, which must exist (a command that reworks it should not
+/// create an empty one from a mistyped --db); its errors exit with status 3.
 pub fn open_existing_store(path: &Path) -> Result<Store, Failure> {
     Store::open_existing(path).map_err(Failure::store)
+}
+
+/// Opens the store at `path`, which must exist, for a command that only reads it: a store
+/// that cannot be written (an archived copy) is read from a temporary copy. Its errors exit
+/// with status 3.
+pub fn open_store_to_read(path: &Path) -> Result<Store, Failure> {
+    Store::open_for_reading(path).map_err(Failure::store)
 }

@@ -12,7 +12,7 @@ use cablestrip::refs::{self, Refs};
 use cablestrip::rules::RuleSet;
 
 use super::out::{self, note};
-use super::{Failure, open_existing_store};
+use super::{Failure, open_store_to_read};
 use crate::cli::RefsArgs;
 
 pub fn run(rules: &RuleSet, db: &Path, args: &RefsArgs) -> Result<ExitCode, Failure> {
@@ -21,7 +21,7 @@ pub fn run(rules: &RuleSet, db: &Path, args: &RefsArgs) -> Result<ExitCode, Fail
             "{e}; fix: give a cable ID such as 09VALLETTA123 or 05STATE12345"
         ))
     })?;
-    let store = open_existing_store(db)?;
+    let store = open_store_to_read(db)?;
     let Some(found) = refs::refs(&store, &Priorities::of(rules), &id).map_err(Failure::store)?
     else {
         note!("refs: the store holds no cable {id}, and no stored cable cites it");

@@ -14,7 +14,7 @@ use cablestrip::store::{BodyHash, CleanOutcome, PageRecord, Store};
 
 use super::clean::write_cable;
 use super::out::{self, note};
-use super::{Failure, open_existing_store};
+use super::{Failure, open_store_to_read};
 use crate::cli::ShowArgs;
 
 /// What `show` was asked for.
@@ -34,7 +34,7 @@ pub fn run(rules: &RuleSet, db: &Path, args: &ShowArgs) -> Result<ExitCode, Fail
             )));
         }
     };
-    let store = open_existing_store(db)?;
+    let store = open_store_to_read(db)?;
     match target {
         Target::Page(url) => show_url(rules, &store, &url, args),
         Target::Cable(id) => show_id(rules, &store, &id, args),

@@ -12,7 +12,7 @@ use cablestrip::rules::RuleSet;
 use cablestrip::store::SiteStats;
 
 use super::out::{self};
-use super::{Failure, open_existing_store};
+use super::{Failure, open_store_to_read};
 use crate::cli::StatusArgs;
 
 #[derive(Serialize)]
@@ -38,7 +38,7 @@ struct LastRun {
 }
 
 pub fn run(rules: &RuleSet, db: &Path, args: &StatusArgs) -> Result<ExitCode, Failure> {
-    let store = open_existing_store(db)?;
+    let store = open_store_to_read(db)?;
     let current: HashMap<String, String> = rules
         .rules()
         .iter()
@@ -60,7 +60,7 @@ pub fn run(rules: &RuleSet, db: &Path, args: &StatusArgs) -> Result<ExitCode, Fa
     let status = Status {
         db: store.path().display().to_string(),
         size_on_disk: store.size_on_disk().map_err(Failure::store)?,
-        bodies: store.body_count(),
+        bodies: store.body_count().map_err(Failure::store)?,
         sites,
         citations: refs::counts(&store).map_err(Failure::store)?,
         last_run,

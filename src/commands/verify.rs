@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use cablestrip::verify::{self, Position, VerifyReport};
 
 use super::out::{self};
-use super::{Failure, open_existing_store};
+use super::{Failure, open_store_to_read};
 use crate::cli::VerifyArgs;
 
 pub fn run(db: &Path, args: &VerifyArgs) -> Result<ExitCode, Failure> {
-    let store = open_existing_store(db)?;
+    let store = open_store_to_read(db)?;
     let report = verify::verify(&store).map_err(Failure::store)?;
     if args.json {
         let json = serde_json::to_string_pretty(&report).map_err(Failure::input)?;

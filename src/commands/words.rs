@@ -84,11 +84,11 @@ fn store(error: &StoreError) -> Option<String> {
             key,
             problem,
         } => format!(
-            "the record `{key}` in the `{tree}` tree of {} is damaged ({problem}); restore the database from a backup, or rebuild it into a new --db",
+            "the record `{key}` in the `{tree}` tree of {} is damaged ({problem}); run `cablestrip check --repair` to rebuild what it can from the raw pages, or restore the database from a backup",
             path.display()
         ),
         StoreError::Open { path, source } => format!(
-            "cannot open the database at {}: {source}; check that the folder is writable and was made by cablestrip, or pass a different --db",
+            "cannot open the database at {}: {source}; check that the folder is writable and was made by cablestrip, or pass a different --db; if it is damaged, run `cablestrip check --repair`",
             path.display()
         ),
         _ => return None,

@@ -139,6 +139,7 @@ fn process_fetched(
         && previous.etag == fetched.etag
         && previous.last_modified == fetched.last_modified
         && outcome_is_current(&previous.outcome, rule)
+        && holds_what_it_names(store, previous)?
     {
         return Ok(Processed {
             change: CableChange::Unchanged,
@@ -340,6 +341,22 @@ fn kept_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether the store holds what a page's record names: its raw body, and its cable (in
+/// the ID index too) when the record says it gave one. A page stored exactly so is left
+/// alone as unchanged only when this holds, so that after damage a fresh fetch or ingest
+/// stores again what was lost instead of calling it unchanged.
+fn holds_what_it_names(store: &Store, record: &PageRecord) -> Result<bool, StoreError> {
+    if let Some(hash) = &record.body
+        && !store.has_body(hash)?
+    {
+        return Ok(false);
+    }
+    match &record.outcome {
+        CleanOutcome::Cable { id, .. } => store.holds_cable(&record.url, id),
+        _ => Ok(true),
+    }
+}
+
 fn is_cable_page(rule: &Rule, url: &PageUrl) -> bool {
     matches!(rule.classify(url), UrlKind::Cable { .. })
 }
@@ -389,3 +406,6 @@ pub fn outcome_is_current(outcome: &CleanOutcome, rule: &Rule) -> bool {
         CleanOutcome::Failed { .. } => false,
     }
 }
+
+#[cfg(test)]
+mod tests;

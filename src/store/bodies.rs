@@ -187,6 +187,13 @@ impl Store {
     ///
     /// `site` picks the compression dictionary: pages of one site share their chrome.
     pub fn put_body(&self, site: &str, body: &[u8]) -> Result<BodyPut, StoreError> {
+        self.contained(
+            || format!("storing a body of {site}"),
+            || self.put_body_inner(site, body),
+        )
+    }
+
+    fn put_body_inner(&self, site: &str, body: &[u8]) -> Result<BodyPut, StoreError> {
         let hash = BodyHash::of(body);
         let bodies = &self.inner.bodies;
         let exists = bodies
@@ -217,25 +224,45 @@ impl Store {
 
     /// Whether a body is stored.
     pub fn has_body(&self, hash: &BodyHash) -> Result<bool, StoreError> {
-        self.inner
-            .bodies
-            .contains_key(hash.as_bytes())
-            .map_err(|e| self.sled_error(format!("looking up body {hash}"), e))
+        self.contained(
+            || format!("looking up body {hash}"),
+            || {
+                self.inner
+                    .bodies
+                    .contains_key(hash.as_bytes())
+                    .map_err(|e| self.sled_error(format!("looking up body {hash}"), e))
+            },
+        )
     }
 
     /// The raw bytes of a stored body, checked against their hash.
     pub fn body(&self, hash: &BodyHash) -> Result<Option<Vec<u8>>, StoreError> {
-        let value = self
-            .inner
-            .bodies
-            .get(hash.as_bytes())
-            .map_err(|e| self.sled_error(format!("reading body {hash}"), e))?;
-        value.map(|value| self.decompress(hash, &value)).transpose()
+        self.contained(
+            || format!("reading body {hash}"),
+            || {
+                let value = self
+                    .inner
+                    .bodies
+                    .get(hash.as_bytes())
+                    .map_err(|e| self.sled_error(format!("reading body {hash}"), e))?;
+                value.map(|value| self.decompress(hash, &value)).transpose()
+            },
+        )
     }
 
     /// The number of stored bodies. Counts them one by one: O(n).
-    pub fn body_count(&self) -> usize {
-        self.inner.bodies.len()
+    pub fn body_count(&self) -> Result<usize, StoreError> {
+        self.contained(
+            || "counting the bodies".to_string(),
+            || {
+                let mut count = 0;
+                for item in self.inner.bodies.iter().keys() {
+                    item.map_err(|e| self.sled_error("counting the bodies", e))?;
+                    count += 1;
+                }
+                Ok(count)
+            },
+        )
     }
 
     fn compress(

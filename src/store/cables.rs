@@ -1,13 +1,12 @@
 //! Page records and clean cables: recording a cleaned page atomically, and the queries
 //! that `status`, `reclean` and `export` need.
 
-use std::collections::{BTreeMap, HashMap};
-
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::bodies::BodyHash;
-use super::records::{self, CleanOutcome, IndexEntry, PageRecord};
+use super::iter::{CableIter, PageIter};
+use super::records::{self, CleanOutcome, IndexEntry, PageRecord, index_key};
 use super::{Store, StoreError, trees};
 use crate::model::{Cable, CableId, PageUrl};
 
@@ -79,36 +78,6 @@ impl CableChange {
     }
 }
 
-/// Counts for one site, for `status`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct SiteStats {
-    /// Page records.
-    pub pages: u64,
-    /// Stored cables.
-    pub cables: u64,
-    /// Pages whose latest cleaning was a reject.
-    pub rejected: u64,
-    /// Pages not meant to be cleaned (index pages).
-    pub not_cleaned: u64,
-    /// Pages whose fetch failed.
-    pub failed: u64,
-    /// Cables made by another rule version than the site's current one (or whose site has
-    /// no rule any more): what `reclean` would redo.
-    pub stale_cables: u64,
-    /// Cables the quality gate found suspect: exports leave them out unless asked.
-    pub suspect_cables: u64,
-}
-
-/// `<cable id>\0<url key>`: IDs are ASCII letters and digits, so `\0` ends the ID and the
-/// index sorts by ID, then URL.
-fn index_key(id: &CableId, url_key: &str) -> Vec<u8> {
-    let mut key = Vec::with_capacity(id.as_str().len() + 1 + url_key.len());
-    key.extend_from_slice(id.as_str().as_bytes());
-    key.push(0);
-    key.extend_from_slice(url_key.as_bytes());
-    key
-}
-
 /// The first byte of a cable value compressed against its page's body.
 const CABLE_WITH_BODY: u8 = b'B';
 /// Bytes before the zstd frame in such a value: tag, body hash, JSON length.
@@ -160,7 +129,7 @@ impl Store {
 
     /// [`Store::decode_cable`], given the page's raw body when the caller has it at hand
     /// (it is used only if it is the body the cable was compressed against).
-    fn decode_cable_with(
+    pub(super) fn decode_cable_with(
         &self,
         key: &[u8],
         value: &[u8],
@@ -210,7 +179,7 @@ impl Store {
         records::decode(&json).map_err(|e| self.decode_error(trees::CABLES, key, e))
     }
 
-    fn read_cable(&self, key: &[u8]) -> Result<Option<Cable>, StoreError> {
+    pub(super) fn read_cable(&self, key: &[u8]) -> Result<Option<Cable>, StoreError> {
         let value = self.inner.cables.get(key).map_err(|e| {
             self.sled_error(
                 format!(
@@ -233,6 +202,18 @@ impl Store {
     /// is already stored as given is written again, so re-recording an unchanged page
     /// writes nothing.
     pub fn record_page(
+        &self,
+        page: &PageRecord,
+        cable: Option<&Cable>,
+        policy: ReplacePolicy,
+    ) -> Result<CableChange, StoreError> {
+        self.contained(
+            || format!("recording page {}", page.url),
+            || self.record_page_inner(page, cable, policy),
+        )
+    }
+
+    fn record_page_inner(
         &self,
         page: &PageRecord,
         cable: Option<&Cable>,
@@ -261,11 +242,25 @@ impl Store {
         let stored_cable = inner.cables.get(key.as_bytes()).map_err(read_error)?;
         let previous = stored_cable
             .as_ref()
-            .map(|value| self.decode_cable(key.as_bytes(), value))
-            .transpose()?;
+            .map(|value| self.previous_cable(key, value))
+            .transpose()?
+            .flatten();
         let planned = decide(previous);
         let page_unchanged = stored_page.as_deref() == Some(page_value.as_slice());
-        if page_unchanged && !planned.writes_cable() {
+        // A cable stored as given whose index entry is gone (damage, or a store that
+        // `check --repair` has not mended yet) gets its entry back.
+        let lost_index_value = match (&planned, cable) {
+            (CableChange::Unchanged, Some(cable))
+                if !inner
+                    .cable_ids
+                    .contains_key(index_key(&cable.id, key))
+                    .map_err(read_error)? =>
+            {
+                Some(self.index_value(key, cable)?)
+            }
+            _ => None,
+        };
+        if page_unchanged && !planned.writes_cable() && lost_index_value.is_none() {
             return Ok(planned);
         }
         // Compress the cable before the transaction, which sled may run more than once.
@@ -287,9 +282,10 @@ impl Store {
                     planned.clone()
                 } else {
                     let previous = now
-                        .map(|value| self.decode_cable(key.as_bytes(), &value))
+                        .map(|value| self.previous_cable(key, &value))
                         .transpose()
-                        .map_err(ConflictableTransactionError::Abort)?;
+                        .map_err(ConflictableTransactionError::Abort)?
+                        .flatten();
                     decide(previous)
                 };
                 match (&change, cable) {
@@ -315,6 +311,11 @@ impl Store {
                     (CableChange::Dropped { previous }, _) => {
                         cables.remove(key.as_bytes())?;
                         cable_ids.remove(index_key(&previous.id, key))?;
+                    }
+                    (CableChange::Unchanged, Some(new)) => {
+                        if let Some(index_value) = &lost_index_value {
+                            cable_ids.insert(index_key(&new.id, key), index_value.as_slice())?;
+                        }
                     }
                     _ => {}
                 }
@@ -347,21 +348,48 @@ impl Store {
             )),
             None => None,
         };
-        let index_value = IndexEntry::of(cable);
         Ok((
             self.encode_cable(key, cable, body.as_ref().map(|(h, b)| (*h, b.as_slice())))?,
-            self.encode(trees::CABLE_IDS, key, records::encode(&index_value))?,
+            self.index_value(key, cable)?,
         ))
+    }
+
+    /// The value of `cable`'s entry in the ID index.
+    pub(crate) fn index_value(&self, key: &str, cable: &Cable) -> Result<Vec<u8>, StoreError> {
+        self.encode(
+            trees::CABLE_IDS,
+            key,
+            records::encode(&IndexEntry::of(cable)),
+        )
+    }
+
+    /// The cable stored for the page `key` before a new recording, or `None` when it is
+    /// damaged beyond reading: the new recording replaces it, rather than failing on it.
+    fn previous_cable(&self, key: &str, value: &[u8]) -> Result<Option<Cable>, StoreError> {
+        match self.decode_cable(key.as_bytes(), value) {
+            Ok(cable) => Ok(Some(cable)),
+            Err(error @ StoreError::Corrupt { .. }) => {
+                tracing::warn!(%error, "replacing a damaged cable");
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// The record of a page.
     pub fn page(&self, url: &PageUrl) -> Result<Option<PageRecord>, StoreError> {
-        self.read_record(&self.inner.pages, trees::PAGES, url.as_str().as_bytes())
+        self.contained(
+            || format!("reading page {url}"),
+            || self.read_record(&self.inner.pages, trees::PAGES, url.as_str().as_bytes()),
+        )
     }
 
     /// The cable cleaned from the page at `url`.
     pub fn cable(&self, url: &PageUrl) -> Result<Option<Cable>, StoreError> {
-        self.read_cable(url.as_str().as_bytes())
+        self.contained(
+            || format!("reading cable {url}"),
+            || self.read_cable(url.as_str().as_bytes()),
+        )
     }
 
     /// The cable cleaned from the page at `url`, when the caller already holds the page's
@@ -373,24 +401,56 @@ impl Store {
         body: &[u8],
     ) -> Result<Option<Cable>, StoreError> {
         let key = url.as_str();
-        let value = self
-            .inner
-            .cables
-            .get(key.as_bytes())
-            .map_err(|e| self.sled_error(format!("reading cable `{key}`"), e))?;
-        value
-            .map(|value| self.decode_cable_with(key.as_bytes(), &value, Some((hash, body))))
-            .transpose()
+        self.contained(
+            || format!("reading cable {url}"),
+            || {
+                let value = self
+                    .inner
+                    .cables
+                    .get(key.as_bytes())
+                    .map_err(|e| self.sled_error(format!("reading cable `{key}`"), e))?;
+                value
+                    .map(|value| self.decode_cable_with(key.as_bytes(), &value, Some((hash, body))))
+                    .transpose()
+            },
+        )
+    }
+
+    /// Whether the page at `url` has its cable `id` stored and in the ID index: what a page
+    /// left alone as unchanged must have (whether the cable reads is `check`'s to say).
+    pub fn holds_cable(&self, url: &PageUrl, id: &CableId) -> Result<bool, StoreError> {
+        let key = url.as_str();
+        self.contained(
+            || format!("looking up the cable of {url}"),
+            || {
+                let read_error = |e| self.sled_error(format!("looking up the cable of {key}"), e);
+                Ok(self
+                    .inner
+                    .cables
+                    .contains_key(key.as_bytes())
+                    .map_err(read_error)?
+                    && self
+                        .inner
+                        .cable_ids
+                        .contains_key(index_key(id, key))
+                        .map_err(read_error)?)
+            },
+        )
     }
 
     /// Every site's copy of cable `id`, in URL order.
     pub fn cables_for_id(&self, id: &CableId) -> Result<Vec<Cable>, StoreError> {
-        CableIter {
-            store: self.clone(),
-            index: self.inner.cable_ids.scan_prefix(index_key(id, "")),
-            site: None,
-        }
-        .collect()
+        self.contained(
+            || format!("reading the copies of cable {id}"),
+            || {
+                CableIter {
+                    store: self.clone(),
+                    index: self.inner.cable_ids.scan_prefix(index_key(id, "")),
+                    site: None,
+                }
+                .collect()
+            },
+        )
     }
 
     /// Every cable in cable-ID order (then URL), optionally only `site`'s: the order exports
@@ -412,39 +472,7 @@ impl Store {
         }
     }
 
-    /// Counts per site for `status`. `current` maps each site to its current rule version
-    /// (`Rule::version`); cables made by any other version count as stale.
-    pub fn site_stats(
-        &self,
-        current: &HashMap<String, String>,
-    ) -> Result<BTreeMap<String, SiteStats>, StoreError> {
-        let mut stats: BTreeMap<String, SiteStats> = BTreeMap::new();
-        for page in self.pages(None) {
-            let page = page?;
-            let site = stats.entry(page.site).or_default();
-            site.pages += 1;
-            match page.outcome {
-                CleanOutcome::Cable { .. } => {}
-                CleanOutcome::Rejected { .. } => site.rejected += 1,
-                CleanOutcome::NotCleaned => site.not_cleaned += 1,
-                CleanOutcome::Failed { .. } => site.failed += 1,
-            }
-        }
-        for item in self.inner.cable_ids.iter() {
-            let (key, value) =
-                item.map_err(|e| self.sled_error("reading the cable ID index", e))?;
-            let entry: IndexEntry = records::decode(&value)
-                .map_err(|e| self.decode_error(trees::CABLE_IDS, &key, e))?;
-            let stale = current.get(&entry.site) != Some(&entry.rules);
-            let site = stats.entry(entry.site).or_default();
-            site.cables += 1;
-            site.stale_cables += u64::from(stale);
-            site.suspect_cables += u64::from(entry.suspect);
-        }
-        Ok(stats)
-    }
-
-    fn encode(
+    pub(super) fn encode(
         &self,
         tree: &'static str,
         key: &str,
@@ -500,93 +528,6 @@ fn check_consistent(page: &PageRecord, cable: Option<&Cable>) -> Result<(), Stor
             problem,
         }),
         None => Ok(()),
-    }
-}
-
-/// Cables in cable-ID order; see [`Store::cables`].
-pub struct CableIter {
-    store: Store,
-    index: sled::Iter,
-    site: Option<String>,
-}
-
-impl std::fmt::Debug for CableIter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CableIter")
-            .field("store", &self.store)
-            .field("site", &self.site)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Iterator for CableIter {
-    type Item = Result<Cable, StoreError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let (key, value) = match self.index.next()? {
-                Ok(item) => item,
-                Err(e) => return Some(Err(self.store.sled_error("reading the cable ID index", e))),
-            };
-            let store = &self.store;
-            if let Some(site) = &self.site {
-                match records::decode::<IndexEntry>(&value) {
-                    Ok(entry) if entry.site != *site => continue,
-                    Ok(_) => {}
-                    Err(e) => return Some(Err(store.decode_error(trees::CABLE_IDS, &key, e))),
-                }
-            }
-            let Some(url) = key.iter().position(|&b| b == 0).map(|nul| &key[nul + 1..]) else {
-                return Some(Err(store.corrupt(
-                    trees::CABLE_IDS,
-                    super::printable_key(trees::CABLE_IDS, &key),
-                    "no NUL between cable ID and URL".to_string(),
-                )));
-            };
-            return Some(match store.read_cable(url) {
-                Ok(Some(cable)) => Ok(cable),
-                Ok(None) => Err(store.corrupt(
-                    trees::CABLE_IDS,
-                    super::printable_key(trees::CABLE_IDS, &key),
-                    "the index names a cable that is not stored".to_string(),
-                )),
-                Err(e) => Err(e),
-            });
-        }
-    }
-}
-
-/// Page records in URL order; see [`Store::pages`].
-pub struct PageIter {
-    store: Store,
-    pages: sled::Iter,
-    site: Option<String>,
-}
-
-impl std::fmt::Debug for PageIter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PageIter")
-            .field("store", &self.store)
-            .field("site", &self.site)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Iterator for PageIter {
-    type Item = Result<PageRecord, StoreError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let (key, value) = match self.pages.next()? {
-                Ok(item) => item,
-                Err(e) => return Some(Err(self.store.sled_error("reading page records", e))),
-            };
-            match records::decode::<PageRecord>(&value) {
-                Ok(page) if self.site.as_ref().is_some_and(|site| *site != page.site) => continue,
-                Ok(page) => return Some(Ok(page)),
-                Err(e) => return Some(Err(self.store.decode_error(trees::PAGES, &key, e))),
-            }
-        }
     }
 }
 

@@ -46,17 +46,6 @@ impl Store {
             .collect()
     }
 
-    /// Whether the store holds any copy of cable `id`.
-    pub fn holds_cable(&self, id: &CableId) -> Result<bool, StoreError> {
-        let mut prefix = id.as_str().as_bytes().to_vec();
-        prefix.push(0);
-        match self.inner.cable_ids.scan_prefix(prefix).next() {
-            None => Ok(false),
-            Some(Ok(_)) => Ok(true),
-            Some(Err(e)) => Err(self.sled_error("reading the cable ID index", e)),
-        }
-    }
-
     fn indexed_copy(
         &self,
         item: sled::Result<(sled::IVec, sled::IVec)>,

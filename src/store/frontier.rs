@@ -36,50 +36,60 @@ impl Frontier {
     /// Queues `entry` at the back unless its URL is already queued; returns whether it was
     /// queued now.
     pub fn push(&self, entry: &FrontierEntry) -> Result<bool, StoreError> {
-        let store = &self.store;
-        let inner = &store.inner;
-        let key = entry.url.as_str();
-        if self.contains_key(key)? {
-            return Ok(false);
-        }
-        let (value, seq) = self.encode_numbered(entry)?;
-        let queued = (&inner.frontier, &inner.frontier_urls)
-            .transaction(|(frontier, urls)| {
-                if urls.get(key.as_bytes())?.is_some() {
+        self.store.contained(
+            || format!("queueing {}", entry.url),
+            || {
+                let store = &self.store;
+                let inner = &store.inner;
+                let key = entry.url.as_str();
+                if self.contains_key(key)? {
                     return Ok(false);
                 }
-                urls.insert(key.as_bytes(), &seq[..])?;
-                frontier.insert(&seq[..], value.as_slice())?;
-                Ok(true)
-            })
-            .map_err(|e| self.transaction_error(e, format!("queueing {key}")))?;
-        if queued {
-            inner.frontier_len.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(queued)
+                let (value, seq) = self.encode_numbered(entry)?;
+                let queued = (&inner.frontier, &inner.frontier_urls)
+                    .transaction(|(frontier, urls)| {
+                        if urls.get(key.as_bytes())?.is_some() {
+                            return Ok(false);
+                        }
+                        urls.insert(key.as_bytes(), &seq[..])?;
+                        frontier.insert(&seq[..], value.as_slice())?;
+                        Ok(true)
+                    })
+                    .map_err(|e| self.transaction_error(e, format!("queueing {key}")))?;
+                if queued {
+                    inner.frontier_len.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(queued)
+            },
+        )
     }
 
     /// Puts `entry` at the back of the queue whether or not its URL is queued (replacing
     /// the queued copy): for a retry with `attempts` raised.
     pub fn requeue(&self, entry: &FrontierEntry) -> Result<(), StoreError> {
-        let store = &self.store;
-        let inner = &store.inner;
-        let key = entry.url.as_str();
-        let (value, seq) = self.encode_numbered(entry)?;
-        let replaced = (&inner.frontier, &inner.frontier_urls)
-            .transaction(|(frontier, urls)| {
-                let old = urls.insert(key.as_bytes(), &seq[..])?;
-                if let Some(old) = &old {
-                    frontier.remove(old)?;
+        self.store.contained(
+            || format!("requeueing {}", entry.url),
+            || {
+                let store = &self.store;
+                let inner = &store.inner;
+                let key = entry.url.as_str();
+                let (value, seq) = self.encode_numbered(entry)?;
+                let replaced = (&inner.frontier, &inner.frontier_urls)
+                    .transaction(|(frontier, urls)| {
+                        let old = urls.insert(key.as_bytes(), &seq[..])?;
+                        if let Some(old) = &old {
+                            frontier.remove(old)?;
+                        }
+                        frontier.insert(&seq[..], value.as_slice())?;
+                        Ok(old.is_some())
+                    })
+                    .map_err(|e| self.transaction_error(e, format!("requeueing {key}")))?;
+                if !replaced {
+                    inner.frontier_len.fetch_add(1, Ordering::Relaxed);
                 }
-                frontier.insert(&seq[..], value.as_slice())?;
-                Ok(old.is_some())
-            })
-            .map_err(|e| self.transaction_error(e, format!("requeueing {key}")))?;
-        if !replaced {
-            inner.frontier_len.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(())
+                Ok(())
+            },
+        )
     }
 
     /// `entry` encoded, and a new queue position for it.
@@ -99,7 +109,10 @@ impl Frontier {
     /// The oldest `max` entries, left in the queue: remove each with [`Frontier::remove`]
     /// once it is done, so that a crash before then fetches it again.
     pub fn peek(&self, max: usize) -> Result<Vec<Queued>, StoreError> {
-        self.read(self.store.inner.frontier.iter(), max)
+        self.store.contained(
+            || "reading the frontier".to_string(),
+            || self.read(self.store.inner.frontier.iter(), max),
+        )
     }
 
     /// The oldest `max` entries at queue position `start` or later (see [`Queued::seq`]),
@@ -112,7 +125,10 @@ impl Frontier {
     /// from overlapping (one lock around them); then an entry pushed later always comes
     /// after every entry already visible.
     pub fn peek_from(&self, start: u64, max: usize) -> Result<Vec<Queued>, StoreError> {
-        self.read(self.store.inner.frontier.range(start.to_be_bytes()..), max)
+        self.store.contained(
+            || "reading the frontier".to_string(),
+            || self.read(self.store.inner.frontier.range(start.to_be_bytes()..), max),
+        )
     }
 
     fn read(&self, entries: sled::Iter, max: usize) -> Result<Vec<Queued>, StoreError> {
@@ -149,32 +165,40 @@ impl Frontier {
 
     /// Removes `url` from the queue; returns whether it was queued.
     pub fn remove(&self, url: &PageUrl) -> Result<bool, StoreError> {
-        let key = url.as_str();
-        let Some(seq) = self
-            .store
-            .inner
-            .frontier_urls
-            .get(key.as_bytes())
-            .map_err(|e| {
-                self.store
-                    .sled_error(format!("looking up {key} in the frontier"), e)
-            })?
-        else {
-            return Ok(false);
-        };
-        let seq = seq_of(&seq).ok_or_else(|| {
-            self.store.corrupt(
-                trees::FRONTIER_URLS,
-                key.to_string(),
-                "a queue position is 8 bytes".to_string(),
-            )
-        })?;
-        self.remove_at(seq, key)
+        self.store.contained(
+            || format!("removing {url} from the frontier"),
+            || {
+                let key = url.as_str();
+                let Some(seq) =
+                    self.store
+                        .inner
+                        .frontier_urls
+                        .get(key.as_bytes())
+                        .map_err(|e| {
+                            self.store
+                                .sled_error(format!("looking up {key} in the frontier"), e)
+                        })?
+                else {
+                    return Ok(false);
+                };
+                let seq = seq_of(&seq).ok_or_else(|| {
+                    self.store.corrupt(
+                        trees::FRONTIER_URLS,
+                        key.to_string(),
+                        "a queue position is 8 bytes".to_string(),
+                    )
+                })?;
+                self.remove_at(seq, key)
+            },
+        )
     }
 
     /// Whether `url` is queued.
     pub fn contains(&self, url: &PageUrl) -> Result<bool, StoreError> {
-        self.contains_key(url.as_str())
+        self.store.contained(
+            || format!("looking up {url} in the frontier"),
+            || self.contains_key(url.as_str()),
+        )
     }
 
     /// Entries in the queue.
@@ -200,24 +224,31 @@ impl Frontier {
 
     /// Removes the entry at `seq` (URL key `key`) if it is still there.
     fn remove_at(&self, seq: u64, key: &str) -> Result<bool, StoreError> {
-        let inner = &self.store.inner;
-        let seq = seq.to_be_bytes();
-        let removed = (&inner.frontier, &inner.frontier_urls)
-            .transaction(|(frontier, urls)| {
-                if frontier.remove(&seq[..])?.is_none() {
-                    return Ok(false);
+        self.store.contained(
+            || format!("removing {key} from the frontier"),
+            || {
+                let inner = &self.store.inner;
+                let seq = seq.to_be_bytes();
+                let removed = (&inner.frontier, &inner.frontier_urls)
+                    .transaction(|(frontier, urls)| {
+                        if frontier.remove(&seq[..])?.is_none() {
+                            return Ok(false);
+                        }
+                        // Only forget the URL if it still points here (not at a requeued copy).
+                        if urls.get(key.as_bytes())?.as_deref() == Some(&seq[..]) {
+                            urls.remove(key.as_bytes())?;
+                        }
+                        Ok(true)
+                    })
+                    .map_err(|e| {
+                        self.transaction_error(e, format!("removing {key} from the frontier"))
+                    })?;
+                if removed {
+                    inner.frontier_len.fetch_sub(1, Ordering::Relaxed);
                 }
-                // Only forget the URL if it still points here (not at a requeued copy).
-                if urls.get(key.as_bytes())?.as_deref() == Some(&seq[..]) {
-                    urls.remove(key.as_bytes())?;
-                }
-                Ok(true)
-            })
-            .map_err(|e| self.transaction_error(e, format!("removing {key} from the frontier")))?;
-        if removed {
-            inner.frontier_len.fetch_sub(1, Ordering::Relaxed);
-        }
-        Ok(removed)
+                Ok(removed)
+            },
+        )
     }
 
     fn transaction_error(&self, error: TransactionError<StoreError>, action: String) -> StoreError {
@@ -236,39 +267,52 @@ impl Store {
     /// Starts a run of `command` and records it; runs are numbered 1, 2, 3, … (one process
     /// at a time holds the store, so the next number is one past the last).
     pub fn begin_run(&self, command: &str) -> Result<RunRecord, StoreError> {
-        let last = self
-            .inner
-            .runs
-            .last()
-            .map_err(|e| self.sled_error("numbering a run", e))?
-            .and_then(|(key, _)| seq_of(&key));
-        let id = last.map_or(1, |last| last.saturating_add(1));
-        let run = RunRecord {
-            id,
-            command: command.to_string(),
-            started: Timestamp::now(),
-            finished: None,
-            summary: None,
-        };
-        self.write_run(&run)?;
-        Ok(run)
+        self.contained(
+            || format!("starting a run of {command}"),
+            || {
+                let last = self
+                    .inner
+                    .runs
+                    .last()
+                    .map_err(|e| self.sled_error("numbering a run", e))?
+                    .and_then(|(key, _)| seq_of(&key));
+                let id = last.map_or(1, |last| last.saturating_add(1));
+                let run = RunRecord {
+                    id,
+                    command: command.to_string(),
+                    started: Timestamp::now(),
+                    finished: None,
+                    summary: None,
+                };
+                self.write_run(&run)?;
+                Ok(run)
+            },
+        )
     }
 
     /// Marks run `id` finished now, with its summary (JSON text).
     pub fn finish_run(&self, id: u64, summary_json: &str) -> Result<RunRecord, StoreError> {
-        let mut run = self.run(id)?.ok_or_else(|| StoreError::UnknownRun {
-            path: self.inner.path.clone(),
-            id,
-        })?;
-        run.finished = Some(Timestamp::now());
-        run.summary = Some(summary_json.to_string());
-        self.write_run(&run)?;
-        Ok(run)
+        self.contained(
+            || format!("finishing run {id}"),
+            || {
+                let mut run = self.run(id)?.ok_or_else(|| StoreError::UnknownRun {
+                    path: self.inner.path.clone(),
+                    id,
+                })?;
+                run.finished = Some(Timestamp::now());
+                run.summary = Some(summary_json.to_string());
+                self.write_run(&run)?;
+                Ok(run)
+            },
+        )
     }
 
     /// The run with id `id`.
     pub fn run(&self, id: u64) -> Result<Option<RunRecord>, StoreError> {
-        self.read_record(&self.inner.runs, trees::RUNS, &id.to_be_bytes())
+        self.contained(
+            || format!("reading run {id}"),
+            || self.read_record(&self.inner.runs, trees::RUNS, &id.to_be_bytes()),
+        )
     }
 
     /// The latest run of any command, finished or not.
@@ -285,15 +329,21 @@ impl Store {
         &self,
         wanted: impl Fn(&RunRecord) -> bool,
     ) -> Result<Option<RunRecord>, StoreError> {
-        for item in self.inner.runs.iter().rev() {
-            let (key, value) = item.map_err(|e| self.sled_error("reading the run log", e))?;
-            let run: RunRecord =
-                records::decode(&value).map_err(|e| self.decode_error(trees::RUNS, &key, e))?;
-            if wanted(&run) {
-                return Ok(Some(run));
-            }
-        }
-        Ok(None)
+        self.contained(
+            || "reading the run log".to_string(),
+            || {
+                for item in self.inner.runs.iter().rev() {
+                    let (key, value) =
+                        item.map_err(|e| self.sled_error("reading the run log", e))?;
+                    let run: RunRecord = records::decode(&value)
+                        .map_err(|e| self.decode_error(trees::RUNS, &key, e))?;
+                    if wanted(&run) {
+                        return Ok(Some(run));
+                    }
+                }
+                Ok(None)
+            },
+        )
     }
 
     fn write_run(&self, run: &RunRecord) -> Result<(), StoreError> {

@@ -31,13 +31,35 @@
 //!
 //! sled locks its database file; a second process that opens the same database gets
 //! [`StoreError::Locked`], and nothing is written.
+//!
+//! # Damage
+//!
+//! sled panics on many kinds of damage to its files; every store call that reaches sled
+//! runs inside the guard module's `contain`, which turns a panic into
+//! [`StoreError::Damaged`]. Before sled opens, snapshots it never finished writing are
+//! removed (see the files module); after, the flush record kept beside sled's files tells
+//! whether sled dropped writes it had synced ([`StoreError::LostWrites`]). A store that
+//! cannot be written is read from a temporary copy ([`Store::open_for_reading`]). The check
+//! module verifies the whole store and repairs it.
 
 mod bodies;
 mod cables;
+mod check;
 mod citations;
+#[cfg(test)]
+pub(crate) mod damage;
 mod error;
+mod files;
 mod frontier;
+mod guard;
+mod iter;
+mod open;
+mod problem;
+mod rebuild;
 mod records;
+mod recover;
+mod repair;
+mod salvage;
 
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -45,17 +67,26 @@ pub(crate) mod test_support;
 mod tests;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 pub use bodies::{BadBodyHash, BodyHash, BodyPut};
-pub use cables::{CableChange, CableIter, PageIter, ReplacePolicy, SiteStats};
+pub use cables::{CableChange, ReplacePolicy};
+pub use check::{Audit, AuditCounts, BODY_LOST};
 pub use citations::IndexedCopy;
 pub use error::StoreError;
+pub use files::{BadFile, FLUSH_FILE};
 pub use frontier::Frontier;
+pub use guard::install_panic_hook;
+pub use iter::{CableIter, PageIter, SiteStats};
+pub(crate) use open::{CopyWhen, Opening};
+pub use problem::Problem;
 pub use records::{
     Citation, CleanOutcome, FrontierEntry, LinkKind, PageRecord, Queued, RECORD_VERSION, RunRecord,
 };
+pub use recover::{Opened, RebuildCounts, Recovery, sled_file_problems};
+pub use repair::{Repaired, StoreRepair};
+pub use salvage::Unreadable;
 
 /// The layout version of the database this binary writes, and the newest it opens.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -71,9 +102,12 @@ mod trees {
     pub const FRONTIER: &str = "frontier";
     pub const FRONTIER_URLS: &str = "frontier_urls";
     pub const RUNS: &str = "runs";
+    pub const FLUSHES: &str = "flushes";
 }
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
+/// The key in the `flushes` tree of the last flush's number (u64 big-endian).
+const LAST_FLUSH_KEY: &[u8] = b"last";
 
 /// sled's log segment size. sled rewrites a B-tree leaf whole every tenth change to it and
 /// reclaims a segment only once at most half of it is live, so the database holds up to
@@ -144,12 +178,33 @@ struct Inner {
     frontier: sled::Tree,
     frontier_urls: sled::Tree,
     runs: sled::Tree,
+    /// The number of the last flush (see the files module's `FlushRecord`).
+    flushes: sled::Tree,
     dicts: bodies::Dictionaries,
     /// Entries in the frontier, counted once at open and kept up to date, because sled
     /// counts a tree by walking it.
     frontier_len: AtomicU64,
     /// Writes of bodies, page records and cables made through this handle.
     content_writes: AtomicU64,
+    /// The last flush numbered, and the content writes made by then.
+    flush_mark: Mutex<FlushMark>,
+    /// Flushes recorded beside the database that it does not hold, when it was opened
+    /// despite them (by `check`): `(recorded, found)`.
+    lost_writes: Option<(u64, u64)>,
+    /// What was wrong with the flush record beside the database, if it could not be read.
+    flush_record_problem: Option<String>,
+    /// Where sled's files are: the database folder, or the temporary copy of one that
+    /// cannot be written.
+    sled_dir: PathBuf,
+    /// The temporary copy being read, removed when the store is dropped; the last field, so
+    /// that sled's handles go first.
+    copy: Option<files::TempCopy>,
+}
+
+#[derive(Debug, Default)]
+struct FlushMark {
+    number: u64,
+    writes: u64,
 }
 
 impl std::fmt::Debug for Store {
@@ -162,116 +217,79 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (or creates) the database in folder `path` with the default options.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Store::open_with(path, &StoreOptions::default())
-    }
-
-    /// Opens (or creates) the database in folder `path`.
-    ///
-    /// Fails with [`StoreError::Locked`] when another process has it open, with
-    /// [`StoreError::NewerSchema`] when a newer cablestrip wrote it, and with
-    /// [`StoreError::MissingSchema`] when it holds data that cablestrip did not write.
-    pub fn open_with(path: &Path, options: &StoreOptions) -> Result<Store, StoreError> {
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(options.cache_capacity)
-            .mode(sled::Mode::LowSpace)
-            .segment_size(SEGMENT_SIZE)
-            .open()
-            .map_err(|source| {
-                if is_lock_error(&source) {
-                    StoreError::Locked {
-                        path: path.to_path_buf(),
-                    }
-                } else if let sled::Error::Unsupported(detail) = source {
-                    // sled checks its settings recorded in the database (segment size,
-                    // compression) against the ones asked for, and says "unsupported".
-                    StoreError::Incompatible {
-                        path: path.to_path_buf(),
-                        detail,
-                    }
-                } else {
-                    StoreError::Open {
-                        path: path.to_path_buf(),
-                        source,
-                    }
-                }
-            })?;
-        let fresh = check_schema(path, &db)?;
-        let open = |name: &str| {
-            db.open_tree(name)
-                .map_err(|e| StoreError::sled(path, format!("opening the {name} tree"), e))
-        };
-        let frontier_urls = open(trees::FRONTIER_URLS)?;
-        let inner = Inner {
-            path: path.to_path_buf(),
-            options: options.clone(),
-            meta: open(trees::META)?,
-            bodies: open(trees::BODIES)?,
-            dict_samples: open(trees::DICT_SAMPLES)?,
-            pages: open(trees::PAGES)?,
-            cables: open(trees::CABLES)?,
-            cable_ids: open(trees::CABLE_IDS)?,
-            frontier: open(trees::FRONTIER)?,
-            frontier_len: AtomicU64::new(frontier_urls.len() as u64),
-            frontier_urls,
-            runs: open(trees::RUNS)?,
-            dicts: bodies::Dictionaries::default(),
-            content_writes: AtomicU64::new(0),
-            db,
-        };
-        let store = Store {
-            inner: Arc::new(inner),
-        };
-        if fresh {
-            store
-                .inner
-                .meta
-                .insert(SCHEMA_KEY, SCHEMA_VERSION.to_string().as_bytes())
-                .map_err(|e| store.sled_error("writing the schema version", e))?;
-            store.flush()?;
-        }
-        Ok(store)
-    }
-
-    /// Opens the database in folder `path`, which must exist: for commands that only read
-    /// or rework what is stored, where a mistyped --db should fail rather than create an
-    /// empty database. Fails with [`StoreError::NotFound`] when there is none.
-    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
-        // sled keeps its settings in `conf` and its log in `db`; a folder without them
-        // holds no database.
-        if !path.join("conf").is_file() || !path.join("db").is_file() {
-            return Err(StoreError::NotFound {
-                path: path.to_path_buf(),
-            });
-        }
-        Store::open(path)
-    }
-
     /// The database folder.
     pub fn path(&self) -> &Path {
         &self.inner.path
     }
 
+    /// The sled tree named `name`, one of the trees module's names (any other name is
+    /// taken as the last of them, `flushes`).
+    fn tree(&self, name: &str) -> &sled::Tree {
+        let inner = &self.inner;
+        match name {
+            trees::META => &inner.meta,
+            trees::BODIES => &inner.bodies,
+            trees::DICT_SAMPLES => &inner.dict_samples,
+            trees::PAGES => &inner.pages,
+            trees::CABLES => &inner.cables,
+            trees::CABLE_IDS => &inner.cable_ids,
+            trees::FRONTIER => &inner.frontier,
+            trees::FRONTIER_URLS => &inner.frontier_urls,
+            trees::RUNS => &inner.runs,
+            _ => &inner.flushes,
+        }
+    }
+
     /// Syncs everything written so far to disk and returns the bytes it wrote.
     ///
     /// sled also syncs in the background every 500 ms; call this at batch boundaries and
-    /// before exiting, so that what the caller reports as done is on disk.
+    /// before exiting, so that what the caller reports as done is on disk. A flush that
+    /// follows writes of content is numbered, and its number recorded beside the database
+    /// once synced (see [`StoreError::LostWrites`]).
     pub fn flush(&self) -> Result<usize, StoreError> {
-        self.inner
-            .db
-            .flush()
-            .map_err(|e| self.sled_error("flushing to disk", e))
+        self.contained(
+            || "flushing to disk".to_string(),
+            || {
+                let inner = &self.inner;
+                let mut mark = inner.flush_mark.lock().unwrap_or_else(PoisonError::into_inner);
+                let writes = self.content_writes();
+                let next = (writes != mark.writes).then_some(mark.number + 1);
+                if let Some(number) = next {
+                    inner
+                        .flushes
+                        .insert(LAST_FLUSH_KEY, &number.to_be_bytes())
+                        .map_err(|e| self.sled_error("numbering a flush", e))?;
+                }
+                let bytes = inner
+                    .db
+                    .flush()
+                    .map_err(|e| self.sled_error("flushing to disk", e))?;
+                if let Some(number) = next {
+                    *mark = FlushMark { number, writes };
+                    if let Err(error) =
+                        files::write_flush_record(&inner.sled_dir, files::FlushRecord { flush: number })
+                    {
+                        // The record only ever lags: the next flush writes it again.
+                        tracing::warn!(%error, "could not record flush {number} beside the database");
+                    }
+                }
+                Ok(bytes)
+            },
+        )
     }
 
     /// The bytes the database takes on disk (sled's own files; excludes its small
     /// `conf` and snapshot files).
     pub fn size_on_disk(&self) -> Result<u64, StoreError> {
-        self.inner
-            .db
-            .size_on_disk()
-            .map_err(|e| self.sled_error("measuring the database size", e))
+        self.contained(
+            || "measuring the database size".to_string(),
+            || {
+                self.inner
+                    .db
+                    .size_on_disk()
+                    .map_err(|e| self.sled_error("measuring the database size", e))
+            },
+        )
     }
 
     /// How many writes of bodies, page records and cables (with their index entries) this
@@ -290,6 +308,13 @@ impl Store {
     /// records, cables and their index (not the run log or the crawl frontier). Equal before
     /// and after a command means the command changed none of it. Reads the whole database.
     pub fn content_checksum(&self) -> Result<u64, StoreError> {
+        self.contained(
+            || "checksumming the database".to_string(),
+            || self.checksum(),
+        )
+    }
+
+    fn checksum(&self) -> Result<u64, StoreError> {
         let inner = &self.inner;
         let mut hasher = blake3::Hasher::new();
         for (name, tree) in [
@@ -309,6 +334,16 @@ impl Store {
         let mut first = [0u8; 8];
         first.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
         Ok(u64::from_be_bytes(first))
+    }
+
+    /// Runs store code that calls sled, turning a panic of sled's into
+    /// [`StoreError::Damaged`] (see the guard module).
+    fn contained<T>(
+        &self,
+        action: impl FnOnce() -> String,
+        work: impl FnOnce() -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        guard::contain(&self.inner.path, action, work)
     }
 
     fn sled_error(&self, action: impl Into<String>, source: sled::Error) -> StoreError {
@@ -366,67 +401,6 @@ impl Store {
                 supported: RECORD_VERSION,
             },
             records::DecodeError::Corrupt(problem) => self.corrupt(tree, key, problem),
-        }
-    }
-}
-
-/// Whether sled failed to open because another process holds its file lock.
-///
-/// sled 0.34 (`Config::try_lock`) reports a held lock as `Error::Io` of kind `Other`
-/// whose message begins "could not acquire lock on"; no other error carries that text.
-fn is_lock_error(error: &sled::Error) -> bool {
-    matches!(error, sled::Error::Io(io)
-        if io.kind() == std::io::ErrorKind::Other
-            && io.to_string().starts_with("could not acquire lock"))
-}
-
-/// Checks the schema version; returns whether the database is new (and needs one written).
-///
-/// Runs before any tree of ours is opened, so a refused database is left as it was.
-fn check_schema(path: &Path, db: &sled::Db) -> Result<bool, StoreError> {
-    let read_error = |e| StoreError::sled(path, "reading the schema version", e);
-    let names = db.tree_names();
-    let mut found = None;
-    if names.iter().any(|name| name == trees::META.as_bytes()) {
-        let meta = db.open_tree(trees::META).map_err(read_error)?;
-        if let Some(value) = meta.get(SCHEMA_KEY).map_err(read_error)? {
-            let version = std::str::from_utf8(&value)
-                .ok()
-                .and_then(|text| text.parse::<u32>().ok())
-                .filter(|&version| version >= 1)
-                .ok_or_else(|| StoreError::Corrupt {
-                    path: path.to_path_buf(),
-                    tree: trees::META,
-                    key: "schema_version".to_string(),
-                    problem: format!(
-                        "`{}` is not a schema version",
-                        String::from_utf8_lossy(&value)
-                    ),
-                })?;
-            found = Some(version);
-        }
-    }
-    match found {
-        Some(version) if version > SCHEMA_VERSION => Err(StoreError::NewerSchema {
-            path: path.to_path_buf(),
-            found: version,
-            supported: SCHEMA_VERSION,
-        }),
-        Some(_) => Ok(false),
-        None => {
-            for name in &names {
-                let empty = if name == SLED_DEFAULT_TREE {
-                    db.is_empty()
-                } else {
-                    db.open_tree(name).map_err(read_error)?.is_empty()
-                };
-                if !empty {
-                    return Err(StoreError::MissingSchema {
-                        path: path.to_path_buf(),
-                    });
-                }
-            }
-            Ok(true)
         }
     }
 }

@@ -183,6 +183,23 @@ pub struct Citation {
     pub letter: Option<String>,
 }
 
+/// The key of a cable's entry in the ID index, `<cable id>\0<url key>`: IDs are ASCII
+/// letters and digits, so `\0` ends the ID and the index sorts by ID, then URL.
+pub(crate) fn index_key(id: &CableId, url_key: impl AsRef<[u8]>) -> Vec<u8> {
+    let url_key = url_key.as_ref();
+    let mut key = Vec::with_capacity(id.as_str().len() + 1 + url_key.len());
+    key.extend_from_slice(id.as_str().as_bytes());
+    key.push(0);
+    key.extend_from_slice(url_key);
+    key
+}
+
+/// An ID index key's cable ID and URL key; `None` when it has no `\0`.
+pub(crate) fn split_index_key(key: &[u8]) -> Option<(&[u8], &[u8])> {
+    let nul = key.iter().position(|&b| b == 0)?;
+    Some((&key[..nul], &key[nul + 1..]))
+}
+
 /// For serde: a flag that is false is left out, so records written before it existed and
 /// records without it are the same bytes.
 fn is_false(flag: &bool) -> bool {

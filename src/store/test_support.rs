@@ -131,3 +131,63 @@ pub(crate) fn store_cable(store: &Store, path: &str, cable: &Cable, body: &[u8])
 pub(crate) fn wrote(subscriber: &mut sled::Subscriber) -> bool {
     subscriber.next_timeout(Duration::from_millis(100)).is_ok()
 }
+
+/// A store holding two cable pages, an index page and a queued URL.
+pub(crate) struct Two {
+    pub _dir: tempfile::TempDir,
+    pub path: std::path::PathBuf,
+    pub store: Store,
+    pub first: PageRecord,
+    pub second: PageRecord,
+}
+
+pub(crate) fn two() -> Two {
+    let (dir, path) = temp_db();
+    let store = Store::open(&path).expect("open");
+    let first_url = url("/cable/2008/01/08MOSCOW3728.html");
+    let second_url = url("/cable/2009/02/09STATE100.html");
+    let first = store_cable(
+        &store,
+        first_url.path(),
+        &cable("08MOSCOW3728", &first_url, SITE, "1. (C) One."),
+        &html(1),
+    );
+    let second = store_cable(
+        &store,
+        second_url.path(),
+        &cable("09STATE100", &second_url, SITE, "1. (C) Two."),
+        &html(2),
+    );
+    let index = store.put_body(SITE, &html(3)).expect("put").hash();
+    store
+        .record_page(
+            &page_record(&url("/index.html"), Some(index), CleanOutcome::NotCleaned),
+            None,
+            ReplacePolicy::KeepPrevious,
+        )
+        .expect("record index");
+    store
+        .frontier()
+        .push(&FrontierEntry {
+            url: url("/next.html"),
+            kind: LinkKind::Follow,
+            depth: 1,
+            attempts: 0,
+        })
+        .expect("queue");
+    store.flush().expect("flush");
+    Two {
+        _dir: dir,
+        path,
+        store,
+        first,
+        second,
+    }
+}
+
+pub(crate) fn id_of(page: &PageRecord) -> CableId {
+    match &page.outcome {
+        CleanOutcome::Cable { id, .. } => id.clone(),
+        other => panic!("not a cable page: {other:?}"),
+    }
+}

@@ -284,3 +284,24 @@ fn content_writes_and_checksum_see_data_writes_but_not_the_run_log() {
     assert_eq!(store.content_writes(), 2);
     assert_eq!(store.content_checksum().expect("checksum"), after);
 }
+
+#[test]
+fn a_file_of_sleds_gone_or_cut_short_is_damage_and_a_full_disk_is_not() {
+    let path = Path::new("/data/cablestrip.db");
+    for kind in [
+        std::io::ErrorKind::NotFound,
+        std::io::ErrorKind::UnexpectedEof,
+    ] {
+        let error = StoreError::sled(path, "reading body 00ff", sled::Error::Io(kind.into()));
+        assert!(matches!(error, StoreError::Damaged { .. }), "{error:?}");
+        assert!(error.to_string().contains("check --repair"), "{error}");
+    }
+    let full = StoreError::sled(
+        path,
+        "writing page https://cablegate.wikileaks.org/a.html",
+        sled::Error::Io(std::io::ErrorKind::StorageFull.into()),
+    );
+    assert!(matches!(full, StoreError::Sled { .. }), "{full:?}");
+    assert!(!full.is_damage());
+    assert!(full.to_string().contains("free disk space"), "{full}");
+}

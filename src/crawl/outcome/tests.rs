@@ -62,6 +62,8 @@ fn every_failure_name_reads_back_and_says_whether_it_may_pass() {
         ("robots-denied", true),
         ("redirect-loop", true),
         ("decode", true),
+        // What `check --repair` records for a page whose raw body the store lost.
+        (crate::store::BODY_LOST, true),
     ] {
         assert_eq!(may_pass(kind), passes, "{kind}");
     }

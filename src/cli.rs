@@ -284,6 +284,8 @@ pub enum ExportFormat {
     Csv,
     /// The citation graph as CSV: `from,to,letter`, one row per reference to a cable.
     Edges,
+    /// One SQLite database (--out FILE.db) with full-text search, ready for Datasette.
+    Sqlite,
 }
 
 /// `cablestrip export`.
@@ -292,7 +294,8 @@ pub struct ExportArgs {
     /// The output format.
     #[arg(long, value_enum, default_value = "jsonl")]
     pub format: ExportFormat,
-    /// Where to write: a file for jsonl and csv (default stdout), a folder for txt.
+    /// Where to write: a file for jsonl and csv (default stdout), a folder for txt, a
+    /// database file for sqlite.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Only this site's copies.

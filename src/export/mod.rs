@@ -1,4 +1,4 @@
-//! Export: store → JSON Lines, one text file per cable, or CSV, streamed in cable-ID order
+//! Export: store → JSON Lines, one text file per cable, CSV or SQLite, streamed in cable-ID order
 //! (then URL), so two exports of one store are byte-identical.
 //!
 //! By default one copy per cable ID is written: the copy of the site whose rule file has the
@@ -6,6 +6,7 @@
 //! without a rule file any more has priority 0. `--all-sources` writes every copy.
 
 mod sinks;
+mod sqlite;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ pub use sinks::{
     CSV_COLUMNS, CSV_TAG_SEPARATOR, CsvSink, CsvTable, EDGE_COLUMNS, JsonlSink, PendingFile,
     TxtSink, cable_file_text, is_plain_file_name, write_file_in,
 };
+pub use sqlite::{SQLITE_COLUMNS, SqliteSink};
 
 /// What can stop an export.
 #[derive(Debug, thiserror::Error)]
@@ -162,6 +164,12 @@ pub trait Sink {
     fn write(&mut self, cable: &Cable) -> Result<(), ExportError>;
     /// Finishes the output (flushes, moves a finished file into place).
     fn finish(self: Box<Self>) -> Result<(), ExportError>;
+    /// Writes the copy chosen for one cable, told every copy the store holds of it (under
+    /// `--site`; suspect and undated ones too), as the SQLite export's `sources` table
+    /// records them; other sinks just [`Sink::write`] the chosen one.
+    fn write_chosen(&mut self, chosen: &Cable, _stored: &[Cable]) -> Result<(), ExportError> {
+        self.write(chosen)
+    }
 }
 
 /// Streams the selected cables into `sink`, one ID's copies in memory at a time.
@@ -214,6 +222,7 @@ fn write_group(
     if group.is_empty() {
         return Ok(());
     }
+    let stored = group;
     let clean: Vec<Cable>;
     let group = if selection.include_suspect {
         group
@@ -254,7 +263,7 @@ fn write_group(
             report.written += 1;
         }
     } else if let Some(cable) = priorities.choose(&kept) {
-        sink.write(cable)?;
+        sink.write_chosen(cable, stored)?;
         report.written += 1;
     }
     Ok(())

@@ -320,6 +320,8 @@ pub enum ExportFormat {
     /// The stored raw pages as WARC/1.1 response records, into the file --out names
     /// (FILE.warc.gz, or FILE.warc for no compression).
     Warc,
+    /// One SQLite database (--out FILE.db) with full-text search, ready for Datasette.
+    Sqlite,
 }
 
 /// `cablestrip export`.
@@ -329,7 +331,7 @@ pub struct ExportArgs {
     #[arg(long, value_enum, default_value = "jsonl")]
     pub format: ExportFormat,
     /// Where to write: a file for jsonl and csv (default stdout), a folder for txt, a
-    /// FILE.warc.gz for warc.
+    /// FILE.warc.gz for warc, a database file for sqlite.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Only this site's copies.

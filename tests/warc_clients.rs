@@ -3,7 +3,7 @@
 //! --format warc` of a store, `crawl --warc` of a site), and what warcio records from pages
 //! served on 127.0.0.1 (gzip-encoded, chunked, a revisit) cablestrip reads back as the
 //! pages that were served, and `cablestrip ingest` stores as the same cables as the saved
-//! pages. Needs `python3` with warcio (`pip install warcio`; `.ci/run` installs it):
+//! pages. Needs `python3`; warcio is installed on first use where it is missing:
 //! without it these tests fail, saying so.
 
 #[path = "support/mod.rs"]
@@ -24,23 +24,14 @@ fn scripts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/warc")
 }
 
-/// Fails the test unless `python3` can import warcio.
-fn require_warcio() {
-    let probe = Command::new("python3")
-        .args(["-c", "import warcio"])
-        .output();
-    match probe {
-        Ok(output) if output.status.success() => {}
-        Ok(output) => panic!(
-            "warcio is missing: pip install warcio ({})",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ),
-        Err(e) => panic!("python3 cannot be run ({e}): install Python 3, then pip install warcio"),
-    }
+/// A Python that imports warcio: installed on first use if need be (see the support
+/// module `python`).
+fn warcio_python() -> PathBuf {
+    support::python::python_with("warcio", "warcio>=1.7,<2")
 }
 
 fn run_script(name: &str, args: &[&Path]) -> String {
-    let output = Command::new("python3")
+    let output = Command::new(warcio_python())
         .arg(scripts().join(name))
         .args(args)
         .output()
@@ -68,7 +59,7 @@ fn at(second: i64) -> Timestamp {
 
 #[test]
 fn warcs_cablestrip_writes_pass_warcio_check_and_read_back_the_same() {
-    require_warcio();
+    warcio_python();
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("export.warc.gz");
     let pages: Vec<StoredPage> = vec![
@@ -182,7 +173,7 @@ fn warcs_cablestrip_writes_pass_warcio_check_and_read_back_the_same() {
 
 #[test]
 fn warcs_warcio_records_read_back_as_the_pages_served() {
-    require_warcio();
+    warcio_python();
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("recorded.warc.gz");
     let printed = run_script("record_with_warcio.py", &[&path]);
@@ -279,7 +270,7 @@ fn warcio_summary(files: &[PathBuf]) -> Value {
 #[test]
 fn a_stores_warc_export_passes_warcio_check_with_every_page_byte_for_byte() {
     use support::mirror::{cablestrip, filled, path_str, stderr};
-    require_warcio();
+    warcio_python();
     let filled = filled();
     let out = filled.root.join("store.warc.gz");
     let output = cablestrip(&[
@@ -317,7 +308,7 @@ fn a_stores_warc_export_passes_warcio_check_with_every_page_byte_for_byte() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crawls_warc_folder_passes_warcio_check() {
     use support::site::FixtureSite;
-    require_warcio();
+    warcio_python();
     let server = support::TestServer::start().await;
     FixtureSite::standard(6).serve(&server);
     let dir = tempfile::tempdir().expect("temp dir");
@@ -373,7 +364,7 @@ async fn a_crawls_warc_folder_passes_warcio_check() {
 #[test]
 fn pages_warcio_recorded_gzip_encoded_chunked_and_revisited_ingest_as_the_saved_pages_do() {
     use support::mirror::{CABLEGATE, cablegate_mirror, cablestrip, json, path_str, stdout};
-    require_warcio();
+    warcio_python();
     let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("site");
     cablegate_mirror(&site);

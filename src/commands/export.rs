@@ -1,5 +1,5 @@
-//! `cablestrip export`: the stored cables as JSON Lines, text files or CSV, or their
-//! citation graph as CSV, streamed.
+//! `cablestrip export`: the stored cables as JSON Lines, text files, CSV or an SQLite
+//! database, or their citation graph as CSV, streamed.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -47,6 +47,11 @@ pub fn run(rules: &RuleSet, db: &Path, args: &ExportArgs) -> Result<ExitCode, Fa
     if args.format == ExportFormat::Edges && args.all_sources {
         return Err(Failure::input(anyhow!(
             "--format edges links cables, not their copies, so it takes no --all-sources; fix: leave --all-sources out"
+        )));
+    }
+    if args.format == ExportFormat::Sqlite && args.all_sources {
+        return Err(Failure::input(anyhow!(
+            "--format sqlite already lists every copy in its `sources` table and keeps the chosen one in `cables`, so it takes no --all-sources; fix: leave --all-sources out"
         )));
     }
     let destination = Destination::resolve(args)?;
@@ -198,6 +203,16 @@ impl<'a> Destination<'a> {
                 )));
             }
             (ExportFormat::Txt, Some(dir)) => Destination::Folder(dir),
+            (ExportFormat::Sqlite, None) => {
+                return Err(Failure::input(anyhow!(
+                    "--format sqlite writes a database file, not a stream{}; fix: add --out FILE.db",
+                    if args.out.is_some() {
+                        ", so not to stdout (`--out -`)"
+                    } else {
+                        ""
+                    }
+                )));
+            }
             (_, Some(path)) => Destination::File(path),
             (_, None) => Destination::Stdout,
         })
@@ -213,6 +228,12 @@ impl<'a> Destination<'a> {
                 PendingFile::create(path)
                     .map_err(failure)?
                     .csv(csv_table(args.format))
+                    .map_err(failure)?,
+            ),
+            (ExportFormat::Sqlite, Destination::File(path)) => Box::new(
+                PendingFile::create(path)
+                    .map_err(failure)?
+                    .sqlite()
                     .map_err(failure)?,
             ),
             (_, Destination::File(path)) => {

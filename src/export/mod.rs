@@ -1,12 +1,13 @@
-//! Export: store → JSON Lines, one text file per cable, or CSV, streamed in cable-ID order
-//! (then URL), so two exports of one store are byte-identical; or the raw pages as a WARC
-//! file (the [`warc`] module here).
+//! Export: store → JSON Lines, one text file per cable, CSV or SQLite, streamed in cable-ID
+//! order (then URL), so two exports of one store are byte-identical; or the raw pages as a
+//! WARC file (the [`warc`] module here).
 //!
 //! By default one copy per cable ID is written: the copy of the site whose rule file has the
 //! highest `priority`, then the site whose name sorts first, then the first URL; a site
 //! without a rule file any more has priority 0. `--all-sources` writes every copy.
 
 mod sinks;
+mod sqlite;
 pub mod warc;
 
 use std::collections::HashMap;
@@ -22,6 +23,7 @@ pub use sinks::{
     CSV_COLUMNS, CSV_TAG_SEPARATOR, CsvSink, CsvTable, EDGE_COLUMNS, JsonlSink, PendingFile,
     TxtSink, cable_file_text, is_plain_file_name, write_file_in,
 };
+pub use sqlite::{SQLITE_COLUMNS, SqliteSink};
 
 /// What can stop an export.
 #[derive(Debug, thiserror::Error)]
@@ -173,6 +175,12 @@ pub trait Sink {
     fn write(&mut self, cable: &Cable) -> Result<(), ExportError>;
     /// Finishes the output (flushes, moves a finished file into place).
     fn finish(self: Box<Self>) -> Result<(), ExportError>;
+    /// Writes the copy chosen for one cable, told every copy the store holds of it (under
+    /// `--site`; suspect and undated ones too), as the SQLite export's `sources` table
+    /// records them; other sinks just [`Sink::write`] the chosen one.
+    fn write_chosen(&mut self, chosen: &Cable, _stored: &[Cable]) -> Result<(), ExportError> {
+        self.write(chosen)
+    }
 }
 
 /// Streams the selected cables into `sink`, one ID's copies in memory at a time.
@@ -225,6 +233,7 @@ fn write_group(
     if group.is_empty() {
         return Ok(());
     }
+    let stored = group;
     let clean: Vec<Cable>;
     let group = if selection.include_suspect {
         group
@@ -265,7 +274,7 @@ fn write_group(
             report.written += 1;
         }
     } else if let Some(cable) = priorities.choose(&kept) {
-        sink.write(cable)?;
+        sink.write_chosen(cable, stored)?;
         report.written += 1;
     }
     Ok(())

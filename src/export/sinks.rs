@@ -346,6 +346,17 @@ impl PendingFile {
         sink
     }
 
+    /// An SQLite sink that builds its database in this file.
+    pub fn sqlite(self) -> Result<super::SqliteSink, ExportError> {
+        let PendingFile {
+            file,
+            partial,
+            path,
+        } = self;
+        drop(file);
+        super::SqliteSink::create(partial, path)
+    }
+
     /// A CSV sink that writes this file.
     pub fn csv(self, table: CsvTable) -> Result<CsvSink<std::fs::File>, ExportError> {
         let path = self.path.clone();

@@ -16,7 +16,7 @@ use crate::clean;
 use crate::model::{
     Addressee, Cable, ClassifiedBy, Declassify, Metadata, Page, PageUrl, Reference,
 };
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, UrlKind};
 
 /// A fixture folder that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +80,10 @@ struct Expectation {
     classified_by: Option<ClassifiedBy>,
     declassify: Option<Declassify>,
     summary: Option<String>,
+    /// For an index page: the paths (with `?query`) of its links that the crawl follows
+    /// (the rule's cable and index pages), in document order. Naming it also expects the
+    /// case's URL to be one of the rule's index pages.
+    follow: Option<Vec<String>>,
 }
 
 /// The lines a case expects the edge step to cut.
@@ -281,8 +285,13 @@ fn run_case(rules: &RuleSet, site: &str, html_path: &Path) -> Result<CaseResult,
         path: html_path.to_path_buf(),
         site: site.to_string(),
     })?;
-    let outcome = clean::clean(&page, rule);
     let expect = &case.expect;
+    if let Some(expected) = &expect.follow {
+        result
+            .differences
+            .extend(compare_follow(rules, rule, &page, expected));
+    }
+    let outcome = clean::clean(&page, rule);
     match (&expect.reject, outcome) {
         (Some(kind), Err(reject)) => {
             if reject.kind() != kind {
@@ -407,6 +416,45 @@ fn compare_cable(
 }
 
 /// The metadata keys the case names that differ from the cable's.
+/// An index page's case: the URL must be one of the rule's index pages, and the links the
+/// crawl would follow from it must be the expected ones.
+fn compare_follow(
+    rules: &RuleSet,
+    rule: &crate::rules::Rule,
+    page: &Page,
+    expected: &[String],
+) -> Vec<Difference> {
+    let mut differences = Vec::new();
+    let kind = rule.classify(&page.url);
+    if kind != UrlKind::Follow {
+        differences.push(Difference {
+            field: "follow".to_string(),
+            diff: format!(
+                "{} is not an index page of {} ({kind:?}); fix: add its path to `[urls] follow`",
+                page.url, rule.name
+            ),
+        });
+    }
+    let html = String::from_utf8_lossy(&page.body);
+    let found: Vec<String> = crate::crawl::scope::extract_links(&page.url, &html)
+        .into_iter()
+        .filter(|link| {
+            rules
+                .rule_for_url(link)
+                .is_some_and(|owner| owner.name == rule.name)
+                && rule.classify(link) != UrlKind::Other
+        })
+        .map(|link| link.path_and_query())
+        .collect();
+    if found != expected {
+        differences.push(Difference {
+            field: "follow".to_string(),
+            diff: format!("expected links {expected:?}\n   found links {found:?}"),
+        });
+    }
+    differences
+}
+
 fn compare_metadata(expect: &Expectation, meta: &Metadata, differences: &mut Vec<Difference>) {
     fn named<T: PartialEq + std::fmt::Debug>(
         field: &str,

@@ -277,7 +277,10 @@ fn print_report(
     writeln!(
         out,
         "time            {:.2} s: {:.0} pages/s, {:.1} MB/s; {} writes",
-        report.seconds, report.pages_per_second, report.megabytes_per_second, report.writes
+        report.speed.seconds,
+        report.speed.pages_per_second,
+        report.speed.megabytes_per_second,
+        report.speed.writes
     )?;
     for file in duplicates.iter().take(5) {
         writeln!(
@@ -344,7 +347,10 @@ fn print_warc_report(out: &mut dyn Write, report: &WarcIngestReport) -> std::io:
     writeln!(
         out,
         "time            {:.2} s: {:.0} pages/s, {:.1} MB/s; {} writes",
-        report.seconds, report.pages_per_second, report.megabytes_per_second, report.writes
+        report.speed.seconds,
+        report.speed.pages_per_second,
+        report.speed.megabytes_per_second,
+        report.speed.writes
     )
 }
 

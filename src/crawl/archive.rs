@@ -9,40 +9,18 @@
 //! fetches that brought a page or a 304 are archived: error pages and redirects are not
 //! read, so there is no body to keep, and robots.txt is the host pool's.
 
-use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use jiff::Timestamp;
 use reqwest::header::HeaderValue;
 use serde::Serialize;
 
+use super::config::ArchiveConfig;
+use super::copy::Validators;
 use super::fetch::{ACCEPT, ACCEPT_ENCODING};
-use super::record::Validators;
 use crate::model::{Page, PageUrl};
 use crate::rules::RuleSet;
-use crate::warc::{
-    self, DEFAULT_MAX_FILE_BYTES, Request, Response, Revisit, RotateOptions, RotatingWriter,
-    WarcError,
-};
-
-/// Where and how the crawl archives what it fetches.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArchiveConfig {
-    /// The folder of WARC files, created when missing.
-    pub dir: PathBuf,
-    /// A file is closed and the next begun once it holds this many bytes.
-    pub max_file_bytes: u64,
-}
-
-impl ArchiveConfig {
-    /// Archive into `dir`, with files of the default size (1 GB).
-    pub fn new(dir: &Path) -> ArchiveConfig {
-        ArchiveConfig {
-            dir: dir.to_path_buf(),
-            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
-        }
-    }
-}
+use crate::warc::{self, Request, Response, Revisit, RotateOptions, RotatingWriter, WarcError};
 
 /// A file a crashed run left `.open`, sealed when this run opened the folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -2,14 +2,15 @@
 //! cable page is re-checked, when to stop, which site to keep to, and how often to flush;
 //! with the duration grammar that re-check periods use.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use super::archive::ArchiveConfig;
 use super::error::{BadDuration, BadSize, ConfigError};
 use super::host::PolitenessConfig;
 use super::robots::RobotsUnreachable;
+use crate::warc::DEFAULT_MAX_FILE_BYTES;
 
 /// Who we are, and where a webmaster can find out and reach us.
 pub const DEFAULT_USER_AGENT: &str = concat!(
@@ -239,6 +240,25 @@ pub fn parse_duration(text: &str) -> Result<Duration, BadDuration> {
             .ok_or_else(bad)?;
     }
     Ok(Duration::from_secs(total))
+}
+
+/// Where and how the crawl archives what it fetches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveConfig {
+    /// The folder of WARC files, created when missing.
+    pub dir: PathBuf,
+    /// A file is closed and the next begun once it holds this many bytes.
+    pub max_file_bytes: u64,
+}
+
+impl ArchiveConfig {
+    /// Archive into `dir`, with files of the default size (1 GB).
+    pub fn new(dir: &Path) -> ArchiveConfig {
+        ArchiveConfig {
+            dir: dir.to_path_buf(),
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
 }
 
 #[cfg(test)]

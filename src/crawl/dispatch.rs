@@ -12,6 +12,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use super::copy;
 use super::error::CrawlError;
 use super::fetch::FetchRequest;
 use super::record::{self, Job, Settled};
@@ -337,7 +338,7 @@ impl Dispatcher {
             self.removals.push(job.entry.url);
             return;
         }
-        job.copy = record.and_then(record::Validators::of);
+        job.copy = record.and_then(copy::Validators::of);
         let Some(queue) = self.queues.get_mut(host) else {
             return;
         };

@@ -10,6 +10,7 @@
 
 mod archive;
 mod config;
+mod copy;
 mod dispatch;
 mod error;
 pub mod fetch;
@@ -23,7 +24,8 @@ pub mod seeds;
 mod shared;
 mod summary;
 
-pub use archive::{ArchiveConfig, ArchiveSummary, SealedFile};
+pub use archive::{ArchiveSummary, SealedFile};
+pub use config::ArchiveConfig;
 pub use config::{
     CrawlConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_FLUSH_EVERY_PAGES, DEFAULT_FLUSH_INTERVAL,
     DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINKS_PER_PAGE,

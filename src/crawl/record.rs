@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use super::copy::Validators;
 use super::error::CrawlError;
 use super::outcome::FetchOutcome;
 use super::scope::links_of;
@@ -20,8 +21,7 @@ use crate::clean;
 use crate::model::{Page, PageUrl};
 use crate::pipeline::{self, Arrival, Failure, Fetched, Processed};
 use crate::store::{
-    BodyHash, CleanOutcome, FrontierEntry, LinkKind, PageRecord, Queued, ReplacePolicy, RunRecord,
-    StoreError,
+    CleanOutcome, FrontierEntry, LinkKind, PageRecord, Queued, ReplacePolicy, RunRecord, StoreError,
 };
 use crate::warc;
 
@@ -151,28 +151,6 @@ pub(super) struct Job {
     /// The validators of the stored copy, when there is one (a page record with a body):
     /// they make the fetch conditional.
     pub(super) copy: Option<Validators>,
-}
-
-/// A stored copy's ETag and Last-Modified, and when it was fetched (what a 304's revisit
-/// record refers to).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Validators {
-    pub(super) etag: Option<String>,
-    pub(super) last_modified: Option<String>,
-    pub(super) fetched_at: Timestamp,
-    pub(super) body: BodyHash,
-}
-
-impl Validators {
-    /// The validators of `record`'s copy, if it has one.
-    pub(super) fn of(record: &PageRecord) -> Option<Validators> {
-        record.body.map(|body| Validators {
-            etag: record.etag.clone(),
-            last_modified: record.last_modified.clone(),
-            fetched_at: record.fetched_at,
-            body,
-        })
-    }
 }
 
 /// What became of one job, for the summary.

@@ -87,16 +87,43 @@ pub struct IngestReport {
     /// What storing the pages did.
     #[serde(flatten)]
     pub stored: StoredCounts,
-    /// Bytes of the pages read.
+    /// How much was read and written, and how fast.
+    #[serde(flatten)]
+    pub speed: Throughput,
+}
+
+/// How much an ingest read and wrote, and how fast: mirror and WARC ingests alike.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Throughput {
+    /// Bytes of the pages' bodies read (decoded, for a WARC's).
     pub bytes_read: u64,
     /// Writes of bodies, page records and cables.
     pub writes: u64,
     /// Wall-clock time.
     pub seconds: f64,
-    /// Pages (read, cleaned and stored or found unchanged) per second.
+    /// Pages taken (cleaned and stored, or found unchanged) per second.
     pub pages_per_second: f64,
-    /// Megabytes (10^6 bytes) of pages per second.
+    /// Megabytes (10^6 bytes) of page bodies per second.
     pub megabytes_per_second: f64,
+}
+
+impl Throughput {
+    /// Sets the time since `started`, the writes since `writes_before`, and the speeds of
+    /// `pages` pages.
+    pub(crate) fn finish(
+        &mut self,
+        store: &Store,
+        writes_before: u64,
+        started: Instant,
+        pages: u64,
+    ) {
+        self.writes = store.content_writes() - writes_before;
+        self.seconds = started.elapsed().as_secs_f64();
+        if self.seconds > 0.0 {
+            self.pages_per_second = pages as f64 / self.seconds;
+            self.megabytes_per_second = self.bytes_read as f64 / 1e6 / self.seconds;
+        }
+    }
 }
 
 /// What storing an ingest's pages did, as its report counts it.
@@ -195,7 +222,7 @@ pub fn ingest(
             match outcome? {
                 FileOutcome::Unreadable(why) => report.add_unreadable(file, &why),
                 FileOutcome::Done { processed, bytes } => {
-                    report.bytes_read += bytes;
+                    report.speed.bytes_read += bytes;
                     tally.add(&processed);
                 }
             }
@@ -208,13 +235,10 @@ pub fn ingest(
         );
     }
     report.stored = StoredCounts::of(&tally);
-    report.writes = store.content_writes() - writes_before;
-    report.seconds = started.elapsed().as_secs_f64();
     let processed = report.pages - report.unreadable_files;
-    if report.seconds > 0.0 {
-        report.pages_per_second = processed as f64 / report.seconds;
-        report.megabytes_per_second = report.bytes_read as f64 / 1e6 / report.seconds;
-    }
+    report
+        .speed
+        .finish(store, writes_before, started, processed as u64);
     let summary = serde_json::to_string(&report).unwrap_or_else(|_| "{}".to_string());
     store.finish_run(run.id, &summary)?;
     store.flush()?;

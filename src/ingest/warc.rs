@@ -19,7 +19,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{DEFAULT_BATCH, IngestError, StoredCounts};
+use super::{DEFAULT_BATCH, IngestError, StoredCounts, Throughput};
 use crate::model::{Page, PageUrl};
 use crate::pipeline::{self, Arrival, Fetched, Processed, Tally};
 use crate::rules::{Rule, RuleSet, UrlKind};
@@ -91,16 +91,9 @@ pub struct WarcIngestReport {
     /// What storing the pages did.
     #[serde(flatten)]
     pub stored: StoredCounts,
-    /// Bytes of the pages' bodies, decoded.
-    pub bytes_read: u64,
-    /// Writes of bodies, page records and cables.
-    pub writes: u64,
-    /// Wall-clock time.
-    pub seconds: f64,
-    /// Pages taken (cleaned and stored, or found unchanged) per second.
-    pub pages_per_second: f64,
-    /// Megabytes (10^6 bytes) of page bodies per second.
-    pub megabytes_per_second: f64,
+    /// How much was read and written, and how fast.
+    #[serde(flatten)]
+    pub speed: Throughput,
 }
 
 impl WarcIngestReport {
@@ -201,12 +194,8 @@ pub fn ingest_warc(
     report.skipped_records = counts.skipped;
     report.bytes_skipped = counts.bytes_skipped;
     report.stored = StoredCounts::of(&tally);
-    report.writes = store.content_writes() - writes_before;
-    report.seconds = started.elapsed().as_secs_f64();
-    if report.seconds > 0.0 {
-        report.pages_per_second = report.pages as f64 / report.seconds;
-        report.megabytes_per_second = report.bytes_read as f64 / 1e6 / report.seconds;
-    }
+    let pages = report.pages as u64;
+    report.speed.finish(store, writes_before, started, pages);
     let summary = serde_json::to_string(&report).unwrap_or_else(|_| "{}".to_string());
     store.finish_run(run.id, &summary)?;
     store.flush()?;
@@ -287,7 +276,7 @@ impl<'r> Batches<'_, 'r> {
                 .sites
                 .entry(rule.name.clone())
                 .or_insert_with(|| rule.version.clone());
-            self.report.bytes_read += taken.page.body.len() as u64;
+            self.report.speed.bytes_read += taken.page.body.len() as u64;
         }
         self.report.pages += batch.len();
         let store = self.store;

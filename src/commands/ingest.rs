@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use anyhow::anyhow;
 
 use cablestrip::ingest::warc::{self as warc_ingest, WarcIngestOptions, WarcIngestReport};
-use cablestrip::ingest::{self, IngestError, IngestOptions, IngestReport, StoredCounts};
+use cablestrip::ingest::{
+    self, IngestError, IngestOptions, IngestReport, StoredCounts, Throughput,
+};
 use cablestrip::mirror::{self, MirrorFile};
 use cablestrip::rules::{Rule, RuleSet};
 use cablestrip::store::ReplacePolicy;
@@ -274,14 +276,7 @@ fn print_report(
         report.unreadable_files
     )?;
     print_stored(out, &report.stored)?;
-    writeln!(
-        out,
-        "time            {:.2} s: {:.0} pages/s, {:.1} MB/s; {} writes",
-        report.speed.seconds,
-        report.speed.pages_per_second,
-        report.speed.megabytes_per_second,
-        report.speed.writes
-    )?;
+    print_speed(out, &report.speed)?;
     for file in duplicates.iter().take(5) {
         writeln!(
             out,
@@ -344,14 +339,7 @@ fn print_warc_report(out: &mut dyn Write, report: &WarcIngestReport) -> std::io:
         }
     )?;
     print_stored(out, &report.stored)?;
-    writeln!(
-        out,
-        "time            {:.2} s: {:.0} pages/s, {:.1} MB/s; {} writes",
-        report.speed.seconds,
-        report.speed.pages_per_second,
-        report.speed.megabytes_per_second,
-        report.speed.writes
-    )
+    print_speed(out, &report.speed)
 }
 
 fn or_none(text: &str) -> &str {
@@ -392,5 +380,14 @@ fn print_stored(out: &mut dyn Write, stored: &StoredCounts) -> std::io::Result<(
         } else {
             String::new()
         }
+    )
+}
+
+/// The time line of both ingest summaries.
+fn print_speed(out: &mut dyn Write, speed: &Throughput) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "time            {:.2} s: {:.0} pages/s, {:.1} MB/s; {} writes",
+        speed.seconds, speed.pages_per_second, speed.megabytes_per_second, speed.writes
     )
 }

@@ -173,13 +173,12 @@ fn open_sled(
     options: &StoreOptions,
     opening: Opening,
 ) -> Result<Store, StoreError> {
-    let db = sled::Config::new()
+    let config = sled::Config::new()
         .path(&dir)
         .cache_capacity(options.cache_capacity)
         .mode(sled::Mode::LowSpace)
-        .segment_size(SEGMENT_SIZE)
-        .open()
-        .map_err(|source| open_error(path, &dir, source))?;
+        .segment_size(SEGMENT_SIZE);
+    let db = open_waiting_for_lock(&config).map_err(|source| open_error(path, &dir, source))?;
     // Before anything is written: a database that sled cut down to nothing would
     // otherwise look new, and be given a schema version.
     let (found, recorded, flush_record_problem) = flush_numbers(path, &dir, &db)?;
@@ -332,6 +331,27 @@ fn flush_numbers(
         }
     };
     Ok((found, recorded, problem))
+}
+
+/// How long an open waits for a lock that is about to be let go.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Opens `config`, trying again for up to [`LOCK_WAIT`] while its lock is held: sled's
+/// background threads hold the file (and its lock) for a moment after the last handle is
+/// dropped, so a database closed just before (by this process, or by a cablestrip that has
+/// just exited) would otherwise be reported as locked by another program.
+fn open_waiting_for_lock(config: &sled::Config) -> Result<sled::Db, sled::Error> {
+    let started = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_millis(10);
+    loop {
+        match config.open() {
+            Err(error) if is_lock_error(&error) && started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(200));
+            }
+            outcome => return outcome,
+        }
+    }
 }
 
 /// Whether sled failed to open because another process holds its file lock.

@@ -6,18 +6,101 @@
 use std::collections::HashSet;
 
 use ego_tree::NodeId;
+use html5ever::{LocalName, ns};
 use scraper::{ElementRef, Html, Node};
 
 use super::text;
-use crate::rules::{FieldRule, Rule};
+use crate::rules::{FieldRule, FieldSelector, Rule};
+
+/// The most elements of a selector's names matched one by one. Past it, the selector is
+/// run over the whole page instead, where its matches share what they learn of each
+/// element's siblings: alone, `td:nth-of-type(2)` counts a cell's siblings again for every
+/// cell, and a row of a hundred thousand cells would take minutes.
+const MAX_CANDIDATES: usize = 512;
 
 /// Pulls a rule's fields out of one parsed page.
 pub(super) struct Extractor<'a> {
-    pub(super) document: &'a Html,
-    pub(super) rule: &'a Rule,
+    document: &'a Html,
+    rule: &'a Rule,
+    /// The element names the rule's selectors can select, and the page's elements of
+    /// each, in the order [`Html::select`] visits them (the tree's own), found in one walk:
+    /// a selector is then matched against a few elements, not each of the page's thousands.
+    by_name: Vec<(LocalName, Vec<NodeId>)>,
 }
 
-impl Extractor<'_> {
+impl<'a> Extractor<'a> {
+    pub(super) fn new(document: &'a Html, rule: &'a Rule) -> Extractor<'a> {
+        let mut by_name: Vec<(LocalName, Vec<NodeId>)> = Vec::new();
+        let names = rule.fields().flat_map(|field| &field.selectors);
+        for name in names.filter_map(|s| s.names.as_ref()).flatten() {
+            let name = LocalName::from(name.as_str());
+            if !by_name.iter().any(|(known, _)| *known == name) {
+                by_name.push((name, Vec::new()));
+            }
+        }
+        if !by_name.is_empty() {
+            // The elements `Html::select` looks at: those with a parent.
+            let elements = document
+                .tree
+                .nodes()
+                .filter_map(ElementRef::wrap)
+                .filter(|element| element.parent().is_some());
+            for element in elements {
+                let name = &element.value().name;
+                // HTML elements' names are lower case, as the table's are; the names of
+                // SVG and MathML elements keep their case, and a selector's does not.
+                let bucket = if name.ns == ns!(html) {
+                    by_name.iter_mut().find(|(known, _)| *known == name.local)
+                } else {
+                    by_name
+                        .iter_mut()
+                        .find(|(known, _)| known.eq_ignore_ascii_case(&name.local))
+                };
+                if let Some((_, ids)) = bucket {
+                    ids.push(element.id());
+                }
+            }
+        }
+        Extractor {
+            document,
+            rule,
+            by_name,
+        }
+    }
+
+    /// What `field_selector` selects, as [`Html::select`] finds it, in the same order, found
+    /// as it is asked for (a field that wants the first stops there).
+    fn select<'s>(
+        &'s self,
+        field_selector: &'s FieldSelector,
+    ) -> Box<dyn Iterator<Item = ElementRef<'a>> + 's> {
+        let everywhere = || Box::new(self.document.select(&field_selector.selector));
+        let Some(names) = &field_selector.names else {
+            return everywhere();
+        };
+        let mut candidates: Vec<NodeId> = Vec::new();
+        for name in names {
+            match self.by_name.iter().find(|(known, _)| &**known == name) {
+                Some((_, ids)) => candidates.extend(ids),
+                // A selector of a field that is not the rule's: matched the long way.
+                None => return everywhere(),
+            }
+        }
+        if candidates.len() > MAX_CANDIDATES {
+            return everywhere();
+        }
+        if names.len() > 1 {
+            candidates.sort_unstable();
+            candidates.dedup();
+        }
+        Box::new(
+            candidates
+                .into_iter()
+                .filter_map(|id| self.document.tree.get(id).and_then(ElementRef::wrap))
+                .filter(|element| field_selector.selector.matches(element)),
+        )
+    }
+
     /// Every element the field's first matching selector selects, rendered with chrome
     /// removed, joined by blank lines; `None` when no selector finds anything that is left.
     ///
@@ -28,7 +111,7 @@ impl Extractor<'_> {
         field.selectors.iter().find_map(|selector| {
             let mut parts = Vec::new();
             let mut last: Option<ElementRef<'_>> = None;
-            for element in self.document.select(selector) {
+            for element in self.select(selector) {
                 if last.is_some_and(|last| element.ancestors().any(|a| a.id() == last.id())) {
                     continue;
                 }
@@ -51,7 +134,7 @@ impl Extractor<'_> {
     /// The first element the field's first matching selector selects, on one line.
     pub(super) fn inline(&self, field: &FieldRule) -> Option<String> {
         field.selectors.iter().find_map(|selector| {
-            let element = self.document.select(selector).next()?;
+            let element = self.select(selector).next()?;
             let rendered = text::render_inline(element, &self.dropped_within(element));
             let value = apply_pattern(field, &self.remove_text_chrome(&rendered))?;
             let value = value.trim();
@@ -81,7 +164,8 @@ impl Extractor<'_> {
         let holders: HashSet<NodeId> = field
             .selectors
             .iter()
-            .flat_map(|selector| self.document.select(selector).map(|e| e.id()))
+            .flat_map(|selector| self.select(selector))
+            .map(|element| element.id())
             .collect();
         std::iter::once(last)
             .chain(last.ancestors())

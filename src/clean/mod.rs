@@ -184,7 +184,7 @@ fn clean_document(
     url_id: Option<String>,
     document: &Html,
 ) -> Result<Cable, Reject> {
-    let extractor = Extractor { document, rule };
+    let extractor = Extractor::new(document, rule);
 
     let extracted = extractor
         .block(&rule.body)

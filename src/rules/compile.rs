@@ -6,8 +6,8 @@ use scraper::Selector;
 
 use super::file::{FieldSpec, RuleFile};
 use super::{
-    ChromeRule, DEFAULT_CONCURRENCY, DEFAULT_RATE, FieldRule, Rule, RuleError, RuleOrigin,
-    Whitespace, content_version,
+    ChromeRule, DEFAULT_CONCURRENCY, DEFAULT_RATE, FieldRule, FieldSelector, Rule, RuleError,
+    RuleOrigin, Whitespace, content_version,
 };
 use crate::model::HostKey;
 
@@ -248,7 +248,10 @@ impl Locator<'_> {
             .iter()
             .map(|text| {
                 let spanned = toml::Spanned::new(spec.select.span(), text.clone());
-                self.selector(&select_key, &spanned)
+                Ok(FieldSelector {
+                    selector: self.selector(&select_key, &spanned)?,
+                    names: super::selector::subject_names(text),
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(FieldRule {

@@ -51,12 +51,23 @@ pub struct FieldRule {
     /// The selectors as written, joined by ` | `, for messages.
     pub selector_text: String,
     /// The compiled selectors, tried in order: the first that finds the field wins.
-    pub selectors: Vec<Selector>,
+    pub selectors: Vec<FieldSelector>,
     /// An optional regex applied to the selected text; its `value` group (or whole match)
     /// is the field.
     pub pattern: Option<Regex>,
     /// How the selected element's own whitespace is read (its CSS `white-space`).
     pub whitespace: Whitespace,
+}
+
+/// One of a field's compiled selectors, with the names of the elements it can select.
+#[derive(Debug)]
+pub struct FieldSelector {
+    /// The selector.
+    pub selector: Selector,
+    /// The element names (lower case) of everything it can select, so that finding its
+    /// elements need not match every element of the page; `None` when it can select an
+    /// element of any name.
+    pub names: Option<Vec<String>>,
 }
 
 /// The chrome to remove from inside the selected parts.
@@ -151,6 +162,23 @@ impl Rule {
         } else {
             UrlKind::Other
         }
+    }
+
+    /// Every field the rule extracts: the body first, then those it gives of the title,
+    /// header, ID, date, classification and origin.
+    pub fn fields(&self) -> impl Iterator<Item = &FieldRule> {
+        std::iter::once(&self.body).chain(
+            [
+                &self.title,
+                &self.header,
+                &self.id,
+                &self.created,
+                &self.classification,
+                &self.origin,
+            ]
+            .into_iter()
+            .flatten(),
+        )
     }
 
     /// The first host the rule names: where its pages live.

@@ -1,6 +1,7 @@
-//! CSS selector mistakes in our words: which character of the selector is wrong and why,
-//! for the errors a rule file gets (the parser's own messages name no position, and one of
-//! them asks the reader to report a bug to its developer).
+//! CSS selectors of rule files: their mistakes in our words (which character is wrong and
+//! why: the parser's own messages name no position, and one of them asks the reader to
+//! report a bug to its developer), and the element names a selector can select, so that
+//! finding its elements need not match every element of a page.
 
 use scraper::Selector;
 use scraper::error::SelectorErrorKind;
@@ -30,6 +31,60 @@ pub(super) fn parse(text: &str) -> Result<Selector, String> {
         }
     }
     Err(format!("it ends too soon: {}", why(&error)))
+}
+
+/// The element names that whatever `text` selects must have: the type of the last compound
+/// of each selector in the list (`pre` for `div.pane > code:nth-of-type(2) > pre`), lower
+/// case. `None` when one of them may select an element of any name (`div > .body`, `*`,
+/// `[id]`), or the text is written in a way this reading does not follow (escapes,
+/// namespaces): then every element is a candidate.
+pub(super) fn subject_names(text: &str) -> Option<Vec<String>> {
+    if text.contains(['\\', '|']) {
+        return None;
+    }
+    let mut names = Vec::new();
+    for selector in split_top_level(text, |c| c == ',') {
+        let last = split_top_level(selector, |c| {
+            matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c' | '>' | '+' | '~')
+        })
+        .into_iter()
+        .rfind(|compound| !compound.is_empty())?;
+        let name: String = last
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+            .collect();
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let name = name.to_ascii_lowercase();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    (!names.is_empty()).then_some(names)
+}
+
+/// `text` cut at every character `at` accepts that stands outside brackets, parentheses
+/// and quotes.
+fn split_top_level(text: &str, at: impl Fn(char) -> bool) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quote, mut from) = (0usize, None, 0);
+    for (index, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(open), _) if c == open => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[') => depth += 1,
+            (None, ')' | ']') => depth = depth.saturating_sub(1),
+            (None, _) if depth == 0 && at(c) => {
+                parts.push(&text[from..index]);
+                from = index + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[from..]);
+    parts
 }
 
 /// Whether a prefix fails only because it stops where more would follow.

@@ -7,11 +7,7 @@ fn holds_the_end(html: &str) -> bool {
     let rules = RuleSet::builtin().expect("built-in rules");
     let rule = rules.rule("cablegate.wikileaks.org").expect("rule");
     let document = Html::parse_document(html);
-    Extractor {
-        document: &document,
-        rule,
-    }
-    .holds_the_end(&rule.body)
+    Extractor::new(&document, rule).holds_the_end(&rule.body)
 }
 
 #[test]

@@ -31,6 +31,9 @@ pub const fn name_keys<const N: usize>(names: [&str; N]) -> [u128; N] {
             Some(key) => key,
             None => panic!("an element name in a table is longer than 16 bytes"),
         };
+        if at > 0 && keys[at] <= keys[at - 1] {
+            panic!("the element names of a table are not in byte order, or repeat one");
+        }
         at += 1;
     }
     keys
@@ -39,14 +42,28 @@ pub const fn name_keys<const N: usize>(names: [&str; N]) -> [u128; N] {
 /// Whether `name`, in any case, is one of the names whose [`name_keys`] are `keys`: a
 /// binary search of numbers, since a page may hold a million tags.
 pub fn is_one_of(name: &[u8], keys: &[u128]) -> bool {
-    // `name_key`, in a form the compiler turns into a few instructions.
-    let mut bytes = [0u8; 16];
-    let Some(to) = bytes.get_mut(..name.len()) else {
+    if name.len() > 16 || keys.is_empty() {
         return false;
-    };
-    to.copy_from_slice(name);
-    bytes.make_ascii_lowercase();
-    keys.binary_search(&u128::from_be_bytes(bytes)).is_ok()
+    }
+    // `name_key`, built a byte at a time (no call to copy a slice of unknown length).
+    let mut key = 0u128;
+    for (at, byte) in name.iter().enumerate() {
+        key |= u128::from(byte.to_ascii_lowercase()) << (8 * (15 - at));
+    }
+    // A binary search without branches on the comparisons, which a page's varied tag
+    // names would mispredict.
+    let mut base = 0;
+    let mut size = keys.len();
+    while size > 1 {
+        let half = size / 2;
+        base = if keys[base + half] <= key {
+            base + half
+        } else {
+            base
+        };
+        size -= half;
+    }
+    keys[base] == key
 }
 
 #[cfg(test)]

@@ -56,6 +56,9 @@ struct Open {
 pub(super) struct Attributes {
     /// The possible tags being followed, one per tokenizer state at most.
     open: [Option<Open>; STATES.len()],
+    /// Which of `open` hold a tag, a bit per state: a page is read a tag at a time, and
+    /// most of the time one tag or none is being followed.
+    live: u16,
     /// The most attributes one tag has had, and where it starts.
     pub(super) most: (usize, usize),
     /// Attributes of `<html>` and `<body>` start tags, all together.
@@ -65,7 +68,7 @@ pub(super) struct Attributes {
 impl Attributes {
     /// Whether any possible tag is being followed.
     pub(super) fn any_open(&self) -> bool {
-        self.open.iter().any(Option::is_some)
+        self.live != 0
     }
 
     /// Starts following a possible tag whose `<` is at `start`; the next bytes read are its
@@ -81,18 +84,28 @@ impl Attributes {
 
     /// Reads the next `bytes` of the page in every tag being followed.
     pub(super) fn read(&mut self, bytes: &[u8]) {
-        let open = std::mem::take(&mut self.open);
-        for (state, tag) in STATES.iter().zip(open) {
-            let Some(mut tag) = tag else {
-                continue;
-            };
-            if let Some(state) = self.run(*state, &mut tag, bytes) {
-                self.merge(state, tag);
+        // Each tag moves on from the state it was in before these bytes; where it ends up
+        // may be a slot not read yet, so the moved tags are merged in after all are read.
+        let mut moved = [None; STATES.len()];
+        let mut moved_count = 0;
+        let mut pending = std::mem::take(&mut self.live);
+        while pending != 0 {
+            let slot = pending.trailing_zeros() as usize;
+            pending &= pending - 1;
+            if let Some(mut tag) = self.open[slot].take()
+                && let Some(state) = self.run(STATES[slot], &mut tag, bytes)
+            {
+                moved[moved_count] = Some((state, tag));
+                moved_count += 1;
             }
+        }
+        for (state, tag) in moved[..moved_count].iter().flatten() {
+            self.merge(*state, *tag);
         }
     }
 
     fn merge(&mut self, state: State, tag: Open) {
+        self.live |= 1 << state as usize;
         let slot = &mut self.open[state as usize];
         *slot = Some(match *slot {
             None => tag,
@@ -127,7 +140,7 @@ impl Attributes {
                     None => return Some(state),
                 }
             }
-            let (next, attribute) = step(state, bytes[at]);
+            let (next, attribute) = MOVES[state as usize][bytes[at] as usize];
             at += 1;
             if attribute {
                 tag.attributes += 1;
@@ -144,25 +157,36 @@ impl Attributes {
     }
 }
 
+/// [`step`] for every state and byte, looked up rather than worked out: a page's tags are
+/// most of its bytes, and each is read here.
+const MOVES: [[(Option<State>, bool); 256]; STATES.len()] = {
+    let mut moves = [[(None, false); 256]; STATES.len()];
+    let mut state = 0;
+    while state < STATES.len() {
+        let mut byte = 0;
+        while byte < 256 {
+            moves[state][byte] = step(STATES[state], byte as u8);
+            byte += 1;
+        }
+        state += 1;
+    }
+    moves
+};
+
 /// HTML's white space inside tags (a carriage return reaches the tokenizer as a line feed).
-fn is_space(byte: u8) -> bool {
+const fn is_space(byte: u8) -> bool {
     matches!(byte, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
 
 /// Where `byte` takes the tokenizer from `state`: the next state (`None` when the tag
 /// ends), and whether an attribute starts.
-fn step(state: State, byte: u8) -> (Option<State>, bool) {
+const fn step(state: State, byte: u8) -> (Option<State>, bool) {
     use State::*;
     let space = is_space(byte);
     let next = match state {
-        DoubleQuoted | SingleQuoted => {
-            let quote = if state == DoubleQuoted { b'"' } else { b'\'' };
-            if byte == quote {
-                AfterQuotedValue
-            } else {
-                state
-            }
-        }
+        DoubleQuoted if byte == b'"' => AfterQuotedValue,
+        SingleQuoted if byte == b'\'' => AfterQuotedValue,
+        DoubleQuoted | SingleQuoted => state,
         _ if byte == b'>' => return (None, false),
         TagName if space => BeforeAttributeName,
         TagName if byte == b'/' => SelfClosing,

@@ -135,6 +135,10 @@ fn utf16_order(bytes: &[u8]) -> Option<&'static Encoding> {
 /// characters: a legacy page under a wrong label. A UTF-8 page with a stray bad byte or
 /// two stays UTF-8 (and its replacement characters make the cable suspect).
 fn mostly_not_utf8(bytes: &[u8]) -> bool {
+    // Almost every page: valid throughout, with nothing to count.
+    if is_utf8(bytes) {
+        return false;
+    }
     let mut valid_multibyte = 0usize;
     let mut invalid = 0usize;
     let mut rest = bytes;

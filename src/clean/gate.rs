@@ -30,6 +30,22 @@ static MORE_LINK: LazyLock<Regex> = LazyLock::new(|| regex(r"More\s*(?:>>|»|&gt
 static COPYRIGHT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"(?im)^\s*(?:©|&copy;|copyright\s+(?:©|\(c\)|\d{4}))|all rights reserved")
 });
+/// The words without which [`COPYRIGHT_LINE`] cannot match, each found far faster alone
+/// than the pattern is (a pattern that starts at a line's start has no word to look for).
+static COPYRIGHT_WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)copyright"));
+static RIGHTS_RESERVED: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)all rights reserved"));
+
+/// The start of the first copyright line in `text`.
+fn copyright_line(text: &str) -> Option<usize> {
+    let may_hold = text.contains('©')
+        || text.contains("&copy;")
+        || COPYRIGHT_WORD.is_match(text)
+        || RIGHTS_RESERVED.is_match(text);
+    may_hold
+        .then(|| COPYRIGHT_LINE.find(text))
+        .flatten()
+        .map(|found| found.start())
+}
 
 /// What the cleaning saw that the cable itself does not show.
 #[derive(Debug, Clone, Copy, Default)]
@@ -83,10 +99,7 @@ pub fn judge(cable: &Cable, rule: &Rule, evidence: &Evidence<'_>) -> Vec<Suspect
                 format!("the {part} holds a teaser's `More>>`"),
             );
         }
-        if let Some(line) = COPYRIGHT_LINE
-            .find(text)
-            .and_then(|found| text[found.start()..].lines().next())
-        {
+        if let Some(line) = copyright_line(text).and_then(|start| text[start..].lines().next()) {
             add(
                 SuspectKind::Copyright,
                 format!("the {part} holds a copyright line: `{}`", line.trim()),

@@ -403,6 +403,40 @@ pub const SHAPES: &[Shape] = &[
         Reject("too-costly"),
         |n| { fill(n, |_, out| out.push_str("<rt>")) }
     ),
+    // Half a page of prose first: the parser is fed in slices that grow while its work
+    // stays calm, so markup after a calm start must still be stopped within a slice.
+    shape!(
+        "ruby-text-after-prose",
+        Scoop,
+        192,
+        false,
+        Reject("too-costly"),
+        |n| {
+            let prose = fill(n / 2, |_, out| {
+                out.push_str("The minister said the mill would reopen in May. ")
+            });
+            format!(
+                "<p>{prose}</p>{}",
+                fill(n / 2, |_, out| out.push_str("<rt>"))
+            )
+        }
+    ),
+    shape!(
+        "stray-end-tags-after-prose",
+        Scoop,
+        192,
+        false,
+        Reject("too-costly"),
+        |n| {
+            let prose = fill(n / 2, |_, out| {
+                out.push_str("AMBASSADOR MET THE MINISTER. ")
+            });
+            format!(
+                "{prose}{}",
+                fill(n / 2, |_, out| out.push_str("<span></x>"))
+            )
+        }
+    ),
     shape!(
         "self-closing-divs",
         Scoop,

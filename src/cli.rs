@@ -56,6 +56,9 @@ pub enum Command {
     Refs(RefsArgs),
     /// What the store holds, per site: pages, cables, rejects, stale cables; size; last run.
     Status(StatusArgs),
+    /// How complete the corpus is: every cable ID known, per site held clean, suspect or
+    /// not yet; IDs no site holds; IDs only one site holds; by year.
+    Coverage(CoverageArgs),
     /// Compare the copies of each cable that several sites hold, and report the text only
     /// one site has (runs at the start or end of a body are likely leaked chrome).
     Verify(VerifyArgs),
@@ -174,6 +177,24 @@ pub struct StatusArgs {
     /// A machine-readable summary.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `cablestrip coverage`.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// Count only this site's share (a rule file's name).
+    #[arg(long)]
+    pub site: Option<String>,
+    /// A machine-readable summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the IDs no site holds to FILE, one a line.
+    #[arg(long, value_name = "FILE")]
+    pub missing: Option<std::path::PathBuf>,
+    /// Record the IDs of FILE as known first: one ID a line, or a CSV file with an `id`
+    /// column.
+    #[arg(long, value_name = "FILE")]
+    pub ids: Option<std::path::PathBuf>,
 }
 
 /// `cablestrip clean`.

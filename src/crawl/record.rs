@@ -20,6 +20,7 @@ use super::shared::{Pushed, Shared};
 use crate::clean;
 use crate::model::{Page, PageUrl};
 use crate::pipeline::{self, Arrival, Failure, Fetched, Processed};
+use crate::rules::UrlKind;
 use crate::store::{
     CleanOutcome, FrontierEntry, LinkKind, PageRecord, Queued, ReplacePolicy, RunRecord, StoreError,
 };
@@ -350,10 +351,13 @@ fn settle_page(
     // none of them behind.
     let links = match &document {
         Some(document) => {
-            let links = links_of(&fetched_from, document)
+            let links: Vec<PageUrl> = links_of(&fetched_from, document)
                 .iter()
                 .map(|link| shared.rules.site_url(link))
                 .collect();
+            if rule.classify(&job.entry.url) == UrlKind::Follow {
+                pipeline::note_listing_ids(&shared.store, rule, &job.entry.url, &links)?;
+            }
             queue_links(shared, links, job.entry.depth.saturating_add(1))?
         }
         None => Links {

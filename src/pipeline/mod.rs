@@ -7,6 +7,7 @@
 //! the page's record does to its cable ([`CableChange::decide`]), and a dry run asks that
 //! same decision without writing. [`Tally`] counts the outcomes for every job's summary.
 
+mod listing;
 mod tally;
 
 use jiff::Timestamp;
@@ -18,6 +19,7 @@ use crate::rules::{Rule, UrlKind};
 use crate::store::{
     BodyHash, CableChange, CleanOutcome, PageRecord, ReplacePolicy, Store, StoreError,
 };
+pub use listing::note_listing_ids;
 pub use tally::{Tally, same_content};
 
 /// How a page came to the pipeline.

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::bodies::BodyHash;
+use super::known::Sighting;
 use super::problem::Problem;
 use super::records::{
     self, CleanOutcome, FrontierEntry, IndexEntry, PageRecord, RunRecord, index_key,
@@ -40,6 +41,8 @@ pub struct AuditCounts {
     pub frontier: u64,
     /// Runs in the run log.
     pub runs: u64,
+    /// Cable IDs recorded as known without being held (seen in listings and ID lists).
+    pub known_ids: u64,
     /// The last flush the database holds.
     pub flush: u64,
 }
@@ -461,6 +464,22 @@ impl Store {
             audit.bad_record(trees::RUNS, key, problem);
         }
         audit.counts.runs = runs;
+        let mut known = 0;
+        let mut bad = Vec::new();
+        self.audit_scan(audit, trees::KNOWN, &BTreeSet::new(), &mut |key, value| {
+            let id = std::str::from_utf8(key)
+                .ok()
+                .and_then(|text| CableId::parse(text).ok());
+            match (id, records::decode::<Sighting>(value)) {
+                (Some(_), Ok(_)) => known += 1,
+                (None, _) => bad.push((key.to_vec(), "the key is not a cable ID".to_string())),
+                (_, Err(error)) => bad.push((key.to_vec(), decode_problem(error))),
+            }
+        });
+        for (key, problem) in bad {
+            audit.bad_record(trees::KNOWN, key, problem);
+        }
+        audit.counts.known_ids = known;
         let schema = self.contained(String::new, || {
             self.inner
                 .meta

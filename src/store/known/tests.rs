@@ -29,3 +29,37 @@ fn an_id_is_recorded_once_with_its_first_sighting() {
     let all: Vec<_> = store.known_sightings().map(|r| r.expect("read")).collect();
     assert_eq!(all, vec![(id, first)]);
 }
+
+#[test]
+fn known_ids_survive_a_rebuild_and_a_damaged_one_is_named() {
+    use crate::store::test_support::two;
+    use crate::store::{Problem, Recovery};
+    let two = two();
+    let id = CableId::parse("09TELAVIV512").expect("id");
+    let seen = Sighting::list("ids.txt:1");
+    assert!(two.store.note_known(&id, &seen).expect("note"));
+    let audit = two.store.audit();
+    assert!(audit.is_sound(), "{:#?}", audit.problems);
+    assert_eq!(audit.counts.known_ids, 1);
+    let store = two
+        .store
+        .rebuild(&audit, &mut Recovery::default())
+        .expect("rebuild");
+    let all: Vec<_> = store.known_sightings().map(|r| r.expect("read")).collect();
+    assert_eq!(all, vec![(id, seen)], "a rebuild copies the known IDs");
+
+    store
+        .inner
+        .known
+        .insert("not an id", &b"{}"[..])
+        .expect("damage");
+    let audit = store.audit();
+    assert!(
+        audit.problems.iter().any(|p| matches!(
+            p,
+            Problem::BadRecord { tree: "known_ids", key, .. } if key == "not an id"
+        )),
+        "{:#?}",
+        audit.problems
+    );
+}

@@ -56,8 +56,9 @@ pub enum Command {
     Refs(RefsArgs),
     /// What the store holds, per site: pages, cables, rejects, stale cables; size; last run.
     Status(StatusArgs),
-    /// How complete the corpus is: every cable ID known, per site held clean, suspect or
-    /// not yet; IDs no site holds; IDs only one site holds; by year.
+    /// How complete the corpus is: every cable ID known, per site held clean or suspect,
+    /// rejected, failed, not on the site or not tried; IDs no site holds; IDs only one site
+    /// holds; by year and by post.
     Coverage(CoverageArgs),
     /// Compare the copies of each cable that several sites hold, and report the text only
     /// one site has (runs at the start or end of a body are likely leaked chrome).
@@ -182,19 +183,21 @@ pub struct StatusArgs {
 /// `cablestrip coverage`.
 #[derive(Debug, Args)]
 pub struct CoverageArgs {
-    /// Count only this site's share (a rule file's name).
-    #[arg(long)]
+    /// Count only this site's share (a rule file's name); --missing then writes the IDs
+    /// it holds no copy of.
+    #[arg(long, value_name = "SITE")]
     pub site: Option<String>,
-    /// A machine-readable summary.
+    /// The report as one JSON document.
     #[arg(long)]
     pub json: bool,
-    /// Write the IDs no site holds to FILE, one a line.
+    /// Write the IDs no site holds (with --site: that site holds no copy of) to FILE, one
+    /// a line.
     #[arg(long, value_name = "FILE")]
-    pub missing: Option<std::path::PathBuf>,
-    /// Record the IDs of FILE as known first: one ID a line, or a CSV file with an `id`
-    /// column.
+    pub missing: Option<PathBuf>,
+    /// Record the IDs of FILE as known first (the store is created when missing): one ID
+    /// a line, or a CSV file with an `id` column.
     #[arg(long, value_name = "FILE")]
-    pub ids: Option<std::path::PathBuf>,
+    pub ids: Option<PathBuf>,
 }
 
 /// `cablestrip clean`.

@@ -1,33 +1,55 @@
-//! How complete the store is: every cable ID it knows of (stored copies, the cables they
-//! cite, IDs seen in listings and ID lists), and per site which of them it holds clean or
-//! suspect and which it has not yet got. Read from the small ID index and the known-ID
-//! tree alone, never from the cables.
+//! How complete the store is: every cable ID it knows of (its copies, the cables they
+//! cite, the IDs seen in listings, ID lists and the URLs of pages that gave no cable), per
+//! site which of them it holds clean or suspect, which it tried and could not get, and which
+//! it has not tried yet; the IDs no site holds, the IDs only one site holds (nothing can
+//! cross-check their text), by year and by sending post. Counted from the census of known
+//! IDs (see [`Census`]), never from the cables. ID lists a user gives are read by
+//! [`read_id_list`].
 
-use std::collections::{BTreeMap, BTreeSet};
+mod list;
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::model::CableId;
-use crate::store::{Store, StoreError};
+use crate::pipeline::{Census, State};
+pub use list::{IdListError, ListedId, read_id_list};
 
-/// One site's share of the known IDs.
+/// One site's share of the known IDs. Each known ID counts once per site, by the best the
+/// site's pages say of it.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct SiteCoverage {
-    /// IDs the site's clean copies give.
+    /// IDs the site holds a clean copy of.
     pub clean: usize,
-    /// IDs only the site's suspect copies give.
+    /// IDs the site holds only suspect copies of.
     pub suspect: usize,
-    /// Known IDs the store holds no copy of from the site (not yet tried, refused or failed).
-    pub not_held: usize,
+    /// IDs whose page on the site the rules refused (no earlier copy kept).
+    pub rejected: usize,
+    /// IDs whose page on the site could not be fetched; the next crawl asks again.
+    pub failed: usize,
+    /// IDs the site has no page for: a 404 or 410 at its cable page.
+    pub not_on_site: usize,
+    /// Known IDs the site has no page for at all, not even a failed one.
+    pub not_tried: usize,
+    /// IDs this site alone holds.
+    pub only_here: usize,
 }
 
-/// Known and held IDs of one year.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct YearCoverage {
+/// Known and held IDs of one year or one post.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Share {
     /// IDs known.
     pub known: usize,
-    /// IDs some site holds.
+    /// Of those, IDs some site holds.
     pub held: usize,
+}
+
+impl Share {
+    /// Known IDs no site holds.
+    pub fn missing(&self) -> usize {
+        self.known - self.held
+    }
 }
 
 /// The coverage of the whole store.
@@ -35,124 +57,112 @@ pub struct YearCoverage {
 pub struct Coverage {
     /// Distinct IDs known from anywhere.
     pub known: usize,
-    /// Known IDs some site holds.
+    /// Known IDs some site holds (clean or suspect).
     pub held: usize,
-    /// Known IDs no site holds: seen only in a listing, an ID list or a reference.
+    /// Known IDs no site holds.
     pub missing: usize,
     /// IDs held by exactly one site, so no other copy can check their text.
     pub single_site: usize,
-    /// Per site (only `site` when one was asked for).
+    /// IDs held by two sites or more.
+    pub several_sites: usize,
+    /// Per site: every site a rule names (or only the site asked for), and any other site
+    /// the store holds pages of.
     pub sites: BTreeMap<String, SiteCoverage>,
-    /// By the year of the ID (two digits, `19xx` or `20xx`), where the ID has one.
-    pub by_year: BTreeMap<String, YearCoverage>,
-    /// Known IDs by where they were first seen without being held (`listing`, `list`,
-    /// `reference`).
+    /// By the year the ID names (`2009` for `09VALLETTA123`), where it has one.
+    pub by_year: BTreeMap<String, Share>,
+    /// By the sending post the ID names (`VALLETTA`), where it has the usual shape.
+    pub by_origin: BTreeMap<String, Share>,
+    /// The IDs no site holds, by how they came to be known: `listing` (a link on an index
+    /// page), `list` (an `--ids` file), `reference` (a stored cable's `REF:`), `page` (the
+    /// URL of a page that gave no cable).
     pub missing_by_source: BTreeMap<String, usize>,
 }
 
-/// What the store knows, per ID: the sites holding it (`true` when a clean copy), and how
-/// it came to be known when no site holds it.
-struct Known {
-    held: BTreeMap<CableId, BTreeMap<String, bool>>,
-    other: BTreeMap<CableId, String>,
-}
-
-fn gather(store: &Store) -> Result<Known, StoreError> {
-    let mut held: BTreeMap<CableId, BTreeMap<String, bool>> = BTreeMap::new();
-    let mut other = BTreeMap::new();
-    for copy in store.indexed_copies() {
-        let copy = copy?;
-        let clean = held
-            .entry(copy.id.clone())
-            .or_default()
-            .entry(copy.site.clone())
-            .or_insert(false);
-        *clean |= !copy.suspect;
-        for cited in copy.cites {
-            other
-                .entry(cited.id)
-                .or_insert_with(|| "reference".to_string());
-        }
-    }
-    for item in store.known_sightings() {
-        let (id, sighting) = item?;
-        other.insert(id, sighting.how);
-    }
-    other.retain(|id, _| !held.contains_key(id));
-    Ok(Known { held, other })
-}
-
-/// The store's coverage; `site`, when given, limits the per-site counts to that site.
-/// `sites` names every site to count (a site holding nothing still has its missing IDs).
-pub fn coverage(
-    store: &Store,
-    sites: &[String],
-    site: Option<&str>,
-) -> Result<(Coverage, Vec<CableId>), StoreError> {
-    let known = gather(store)?;
-    let mut out = Coverage {
-        held: known.held.len(),
-        missing: known.other.len(),
-        known: known.held.len() + known.other.len(),
-        ..Coverage::default()
-    };
-    let counted: Vec<&String> = sites
-        .iter()
-        .filter(|name| site.is_none_or(|s| s == name.as_str()))
-        .collect();
-    for name in &counted {
-        out.sites.insert((*name).clone(), SiteCoverage::default());
-    }
-    let year = |id: &CableId| {
-        id.year_digits().map(|y| {
-            if y >= 60 {
-                format!("19{y:02}")
-            } else {
-                format!("20{y:02}")
+impl Coverage {
+    /// The coverage `census` gives. `sites` names every site to count (a site holding
+    /// nothing still has its untried IDs); `site`, when given, keeps the per-site counts to
+    /// that site alone.
+    pub fn of(census: &Census, sites: &[String], site: Option<&str>) -> Coverage {
+        let mut counted: Vec<String> = sites
+            .iter()
+            .filter(|name| site.is_none_or(|s| s == name.as_str()))
+            .cloned()
+            .collect();
+        let extra: Vec<&str> = match site {
+            Some(site) => vec![site],
+            None => census.sites().iter().map(String::as_str).collect(),
+        };
+        for name in extra {
+            if !counted.iter().any(|counted| counted == name) {
+                counted.push(name.to_string());
             }
+        }
+        let mut out = Coverage {
+            known: census.len(),
+            ..Coverage::default()
+        };
+        for name in &counted {
+            out.sites.insert(name.clone(), SiteCoverage::default());
+        }
+        for (id, known) in census.ids() {
+            let holders = known.holders();
+            let held = holders > 0;
+            match holders {
+                0 => out.missing += 1,
+                1 => out.single_site += 1,
+                _ => out.several_sites += 1,
+            }
+            if let Some(year) = id.year() {
+                add(out.by_year.entry(year.to_string()).or_default(), held);
+            }
+            if let Some(post) = id.post() {
+                add(out.by_origin.entry(post.to_string()).or_default(), held);
+            }
+            if let Some(seen) = known.seen() {
+                *out.missing_by_source
+                    .entry(seen.name().to_string())
+                    .or_default() += 1;
+            }
+            for name in &counted {
+                let entry = out.sites.entry(name.clone()).or_default();
+                match census.state(known, name) {
+                    Some(State::Clean) => entry.clean += 1,
+                    Some(State::Suspect) => entry.suspect += 1,
+                    Some(State::Rejected) => entry.rejected += 1,
+                    Some(State::Failed) => entry.failed += 1,
+                    Some(State::NotOnSite) => entry.not_on_site += 1,
+                    None => entry.not_tried += 1,
+                }
+            }
+            if holders == 1
+                && let Some(only) = census.holders(known).next()
+                && let Some(entry) = out.sites.get_mut(only)
+            {
+                entry.only_here += 1;
+            }
+        }
+        out.held = out.known - out.missing;
+        out
+    }
+}
+
+fn add(share: &mut Share, held: bool) {
+    share.known += 1;
+    share.held += usize::from(held);
+}
+
+/// The known IDs no site holds, in ID order; with `site`, the known IDs that site holds no
+/// copy of.
+pub fn missing(census: &Census, site: Option<&str>) -> Vec<CableId> {
+    census
+        .ids()
+        .filter(|(_, known)| match site {
+            None => known.holders() == 0,
+            Some(site) => !census.state(known, site).is_some_and(State::holds),
         })
-    };
-    for (id, holders) in &known.held {
-        if holders.len() == 1 {
-            out.single_site += 1;
-        }
-        if let Some(year) = year(id) {
-            let entry = out.by_year.entry(year).or_default();
-            entry.known += 1;
-            entry.held += 1;
-        }
-        for name in &counted {
-            let entry = out.sites.entry((*name).clone()).or_default();
-            match holders.get(*name) {
-                Some(true) => entry.clean += 1,
-                Some(false) => entry.suspect += 1,
-                None => entry.not_held += 1,
-            }
-        }
-    }
-    for (id, how) in &known.other {
-        if let Some(year) = year(id) {
-            out.by_year.entry(year).or_default().known += 1;
-        }
-        *out.missing_by_source.entry(how.clone()).or_default() += 1;
-        for name in &counted {
-            out.sites.entry((*name).clone()).or_default().not_held += 1;
-        }
-    }
-    let missing = known.other.into_keys().collect();
-    Ok((out, missing))
+        .map(|(id, _)| id.clone())
+        .collect()
 }
 
-/// The known IDs the store holds no copy of from `site`, in ID order.
-pub fn not_held_from(store: &Store, site: &str) -> Result<BTreeSet<CableId>, StoreError> {
-    let known = gather(store)?;
-    let mut ids: BTreeSet<CableId> = known.other.into_keys().collect();
-    ids.extend(
-        known
-            .held
-            .into_iter()
-            .filter(|(_, holders)| !holders.contains_key(site))
-            .map(|(id, _)| id),
-    );
-    Ok(ids)
-}
+#[cfg(test)]
+mod tests;

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use cablestrip::coverage::{self, Coverage};
+use cablestrip::coverage::Coverage;
+use cablestrip::pipeline::Census;
 use cablestrip::refs::{self, CitationCounts};
 use cablestrip::rules::RuleSet;
 use cablestrip::store::SiteStats;
@@ -66,9 +67,11 @@ pub fn run(rules: &RuleSet, db: &Path, args: &StatusArgs) -> Result<ExitCode, Fa
         bodies: store.body_count().map_err(Failure::store)?,
         sites,
         citations: refs::counts(&store).map_err(Failure::store)?,
-        coverage: coverage::coverage(&store, &[], None)
-            .map_err(Failure::store)?
-            .0,
+        coverage: Coverage::of(
+            &Census::take(&store, rules).map_err(Failure::store)?,
+            &rules.site_names(),
+            None,
+        ),
         last_run,
         last_verify,
     };

@@ -163,6 +163,14 @@ pub struct CrawlArgs {
     /// Start a new WARC file once one holds this much: 1G, 500M, 64K or bytes.
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = cablestrip::crawl::parse_size, requires = "warc")]
     pub warc_max_size: u64,
+    /// Also ask --site for every cable ID the store knows of and the site has not given
+    /// yet, at the URL its rule's `cable_url` makes (`cablestrip coverage` counts them).
+    #[arg(long, requires = "site")]
+    pub known_ids: bool,
+    /// With --known-ids: queue at most N of them this run (a night's share; those left
+    /// queued by an earlier run count too).
+    #[arg(long, value_name = "N", requires = "known_ids", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
     /// The summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,

@@ -227,3 +227,24 @@ fn a_bad_site_or_an_unwritable_missing_file_is_refused() {
     let output = cablestrip(&["--db", path_str(&filled.root.join("none.db")), "coverage"]);
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
 }
+
+#[test]
+fn the_listings_of_a_warc_file_make_their_ids_known_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let warc = dir.path().join("site.warc.gz");
+    support::warc::write_warc(&warc, &support::warc::cablegate_pages());
+    let db = dir.path().join("db");
+    json(&["--db", path_str(&db), "ingest", path_str(&warc), "--json"]);
+    let missing = dir.path().join("missing.txt");
+    let report = coverage(path_str(&db), &["--missing", path_str(&missing)]);
+    let missing = lines(&missing);
+    assert!(
+        missing.iter().any(|id| id == "09TELAVIV512")
+            && missing.iter().any(|id| id == "09VALLETTA301"),
+        "the release-date listing's links: {missing:?}"
+    );
+    assert!(
+        report["missing_by_source"]["listing"].as_u64() >= Some(2),
+        "{report:#}"
+    );
+}

@@ -16,7 +16,6 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::crawl::scope::extract_links;
 use crate::mirror::{MirrorError, MirrorFile, Plan};
 use crate::model::Page;
 use crate::pipeline::{self, Arrival, Fetched, Processed, Tally};
@@ -280,7 +279,7 @@ fn ingest_file(
     let bytes = body.len() as u64;
     // An index page's links name cables the mirror may lack: known IDs for `coverage`.
     if rule.classify(&file.url) == UrlKind::Follow {
-        let links = extract_links(&file.url, &String::from_utf8_lossy(&body));
+        let links = pipeline::extract_links(&file.url, &String::from_utf8_lossy(&body));
         pipeline::note_listing_ids(store, rule, &file.url, &links)?;
     }
     let arrival = Arrival::Fetched(Fetched {

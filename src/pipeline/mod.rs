@@ -12,6 +12,7 @@
 //! cable ID, for `coverage` and for a crawl seeded from the known IDs.
 
 mod known;
+mod links;
 mod listing;
 mod tally;
 
@@ -25,6 +26,7 @@ use crate::store::{
     BodyHash, CableChange, CleanOutcome, PageRecord, ReplacePolicy, Store, StoreError,
 };
 pub use known::{Census, KnownId, NOT_ON_SITE, Seen, State};
+pub use links::{extract_links, links_of};
 pub use listing::note_listing_ids;
 pub use tally::{Tally, same_content};
 

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::CableId;
+use crate::model::{CableId, PageUrl};
 use crate::rules::{RuleSet, UrlKind};
 use crate::store::{CleanOutcome, Store, StoreError};
 
@@ -107,7 +107,9 @@ impl KnownId {
     }
 }
 
-/// Every cable ID the store knows, with what it knows of each.
+/// Every cable ID the store knows, with what it knows of each. An ID that only a page's
+/// URL and the listings linking to it spell (a malformed ID the page's text put right) is
+/// left out once that page has given its cable: it names no cable of its own.
 #[derive(Debug, Clone, Default)]
 pub struct Census {
     /// The sites named, in the order their places are numbered.
@@ -134,8 +136,19 @@ impl Census {
                 census.entry(cited.id).saw(Seen::Reference);
             }
         }
+        // IDs that a page's URL spells wrong (the final release's `08SCTION02OF02SAOPAULO335`
+        // for 08SAOPAULO335): its listings' links name them too, but they are no cable.
+        let mut misspelt = Vec::new();
         for page in store.pages(None) {
             let page = page?;
+            if let CleanOutcome::Cable { id, .. } = &page.outcome {
+                if let Some(spelt) = url_id(rules, &page.site, &page.url)
+                    && &spelt != id
+                {
+                    misspelt.push(spelt);
+                }
+                continue;
+            }
             let state = match &page.outcome {
                 CleanOutcome::Rejected { .. } => State::Rejected,
                 CleanOutcome::Failed { kind, .. } if kind == NOT_ON_SITE || kind == GONE => {
@@ -145,13 +158,7 @@ impl Census {
                 // Held copies are read from the index above; index pages name no cable.
                 CleanOutcome::Cable { .. } | CleanOutcome::NotCleaned => continue,
             };
-            let Some(rule) = rules.rule(&page.site) else {
-                continue;
-            };
-            let UrlKind::Cable { id: Some(raw) } = rule.classify(&page.url) else {
-                continue;
-            };
-            let Ok(id) = CableId::parse(&raw) else {
+            let Some(id) = url_id(rules, &page.site, &page.url) else {
                 continue;
             };
             let site = census.site(&page.site);
@@ -162,6 +169,15 @@ impl Census {
         for sighting in store.known_sightings() {
             let (id, sighting) = sighting?;
             census.entry(id).saw(Seen::from_sighting(&sighting.how));
+        }
+        for spelt in misspelt {
+            if census
+                .ids
+                .get(&spelt)
+                .is_some_and(|known| known.holders() == 0)
+            {
+                census.ids.remove(&spelt);
+            }
         }
         Ok(census)
     }
@@ -226,6 +242,14 @@ impl Census {
     fn entry(&mut self, id: CableId) -> &mut KnownId {
         self.ids.entry(id).or_default()
     }
+}
+
+/// The cable ID a page's URL names, by its site's `[urls] cable` pattern.
+fn url_id(rules: &RuleSet, site: &str, url: &PageUrl) -> Option<CableId> {
+    let UrlKind::Cable { id: Some(raw) } = rules.rule(site)?.classify(url) else {
+        return None;
+    };
+    CableId::parse(&raw).ok()
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@ use crate::store::{Sighting, Store, StoreError};
 
 /// Records the IDs of `links` that are cable pages of `rule`'s site (by its `[urls]
 /// cable` pattern's `id` group), as seen on index page `page`. Returns how many were new.
-/// A link whose ID is malformed is left out: only the cable's text can say what it is.
+/// A link whose ID does not parse is left out; one that parses but is misspelt (the final
+/// release's `08SCTION02OF02SAOPAULO335`) is recorded, and the census drops it once its
+/// page has given the cable's true ID.
 pub fn note_listing_ids(
     store: &Store,
     rule: &Rule,

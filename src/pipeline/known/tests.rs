@@ -179,3 +179,25 @@ fn a_rejected_page_that_kept_its_cable_still_holds_it() {
         .expect("known");
     assert_eq!(census.state(known, CABLEGATE), Some(State::Clean));
 }
+
+#[test]
+fn an_id_a_url_spells_wrong_is_no_cable_once_its_page_gave_the_true_one() {
+    let (_dir, store) = store();
+    let misspelt = crate::store::test_support::url("/cable/2008/06/08SCTION02OF02SAOPAULO335.html");
+    let cable = cable("08SAOPAULO335", &misspelt, CABLEGATE, "1. (C) Text.");
+    store_cable(&store, misspelt.path(), &cable, b"<html>three</html>");
+    store
+        .note_known(
+            &id("08SCTION02OF02SAOPAULO335"),
+            &Sighting::listing(
+                CABLEGATE,
+                "https://cablegate.wikileaks.org/date/2008-06_0.html",
+            ),
+        )
+        .expect("note");
+    let rules = RuleSet::builtin().expect("rules");
+    let census = Census::take(&store, &rules).expect("census");
+    let ids: Vec<&str> = census.ids().map(|(id, _)| id.as_str()).collect();
+    assert!(ids.contains(&"08SAOPAULO335"), "{ids:?}");
+    assert!(!ids.contains(&"08SCTION02OF02SAOPAULO335"), "{ids:?}");
+}

@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::bodies::BodyHash;
-use super::known::Sighting;
 use super::problem::Problem;
 use super::records::{
     self, CleanOutcome, FrontierEntry, IndexEntry, PageRecord, RunRecord, index_key,
@@ -138,7 +137,7 @@ impl Store {
 
     /// Reads tree `name` past damage, probing by key from `candidates` (see the salvage
     /// module); reports what cannot be read.
-    fn audit_scan(
+    pub(super) fn audit_scan(
         &self,
         audit: &mut Audit,
         name: &'static str,
@@ -464,22 +463,7 @@ impl Store {
             audit.bad_record(trees::RUNS, key, problem);
         }
         audit.counts.runs = runs;
-        let mut known = 0;
-        let mut bad = Vec::new();
-        self.audit_scan(audit, trees::KNOWN, &BTreeSet::new(), &mut |key, value| {
-            let id = std::str::from_utf8(key)
-                .ok()
-                .and_then(|text| CableId::parse(text).ok());
-            match (id, records::decode::<Sighting>(value)) {
-                (Some(_), Ok(_)) => known += 1,
-                (None, _) => bad.push((key.to_vec(), "the key is not a cable ID".to_string())),
-                (_, Err(error)) => bad.push((key.to_vec(), decode_problem(error))),
-            }
-        });
-        for (key, problem) in bad {
-            audit.bad_record(trees::KNOWN, key, problem);
-        }
-        audit.counts.known_ids = known;
+        self.audit_known(audit);
         let schema = self.contained(String::new, || {
             self.inner
                 .meta
@@ -503,7 +487,7 @@ impl Store {
 }
 
 impl Audit {
-    fn bad_record(&mut self, tree: &'static str, key: Vec<u8>, problem: String) {
+    pub(super) fn bad_record(&mut self, tree: &'static str, key: Vec<u8>, problem: String) {
         self.problems.push(Problem::BadRecord {
             tree,
             key: printable_key(tree, &key),
@@ -590,7 +574,7 @@ pub(crate) fn url_of(key: &[u8]) -> Option<PageUrl> {
         .filter(|url| url.as_str().as_bytes() == key)
 }
 
-fn decode_problem(error: records::DecodeError) -> String {
+pub(super) fn decode_problem(error: records::DecodeError) -> String {
     match error {
         records::DecodeError::Newer(version) => {
             format!("record version {version}, newer than this cablestrip reads")

@@ -8,8 +8,11 @@
 //! An ID is written once and never rewritten: a second ingest of the same mirror, or the
 //! same list given again, writes nothing.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
+use super::check::{Audit, decode_problem};
 use super::records;
 use super::{Store, StoreError, trees};
 use crate::model::CableId;
@@ -71,6 +74,27 @@ impl Store {
                 Ok(new)
             },
         )
+    }
+
+    /// `check`'s reading of the known IDs: every key a cable ID, every record one that
+    /// decodes; the rest are named problems, which `check --repair` removes.
+    pub(super) fn audit_known(&self, audit: &mut Audit) {
+        let mut known = 0;
+        let mut bad = Vec::new();
+        self.audit_scan(audit, trees::KNOWN, &BTreeSet::new(), &mut |key, value| {
+            let id = std::str::from_utf8(key)
+                .ok()
+                .and_then(|text| CableId::parse(text).ok());
+            match (id, records::decode::<Sighting>(value)) {
+                (Some(_), Ok(_)) => known += 1,
+                (None, _) => bad.push((key.to_vec(), "the key is not a cable ID".to_string())),
+                (_, Err(error)) => bad.push((key.to_vec(), decode_problem(error))),
+            }
+        });
+        for (key, problem) in bad {
+            audit.bad_record(trees::KNOWN, key, problem);
+        }
+        audit.counts.known_ids = known;
     }
 
     /// Every ID recorded as known (see the module), in ID order, with where it was seen.

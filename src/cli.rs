@@ -56,6 +56,10 @@ pub enum Command {
     Refs(RefsArgs),
     /// What the store holds, per site: pages, cables, rejects, stale cables; size; last run.
     Status(StatusArgs),
+    /// How complete the corpus is: every cable ID known, per site held clean or suspect,
+    /// rejected, failed, not on the site or not tried; IDs no site holds; IDs only one site
+    /// holds; by year and by post.
+    Coverage(CoverageArgs),
     /// Compare the copies of each cable that several sites hold, and report the text only
     /// one site has (runs at the start or end of a body are likely leaked chrome).
     Verify(VerifyArgs),
@@ -159,6 +163,14 @@ pub struct CrawlArgs {
     /// Start a new WARC file once one holds this much: 1G, 500M, 64K or bytes.
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = cablestrip::crawl::parse_size, requires = "warc")]
     pub warc_max_size: u64,
+    /// Also ask --site for every cable ID the store knows of and the site has not given
+    /// yet, at the URL its rule's `cable_url` makes (`cablestrip coverage` counts them).
+    #[arg(long, requires = "site")]
+    pub known_ids: bool,
+    /// With --known-ids: queue at most N of them this run (a night's share; those left
+    /// queued by an earlier run count too).
+    #[arg(long, value_name = "N", requires = "known_ids", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
     /// The summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
@@ -174,6 +186,26 @@ pub struct StatusArgs {
     /// A machine-readable summary.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `cablestrip coverage`.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// Count only this site's share (a rule file's name); --missing then writes the IDs
+    /// it holds no copy of.
+    #[arg(long, value_name = "SITE")]
+    pub site: Option<String>,
+    /// The report as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the IDs no site holds (with --site: that site holds no copy of) to FILE, one
+    /// a line.
+    #[arg(long, value_name = "FILE")]
+    pub missing: Option<PathBuf>,
+    /// Record the IDs of FILE as known first (the store is created when missing): one ID
+    /// a line, or a CSV file with an `id` column.
+    #[arg(long, value_name = "FILE")]
+    pub ids: Option<PathBuf>,
 }
 
 /// `cablestrip clean`.

@@ -436,7 +436,7 @@ fn compare_follow(
         });
     }
     let html = String::from_utf8_lossy(&page.body);
-    let found: Vec<String> = crate::crawl::scope::extract_links(&page.url, &html)
+    let found: Vec<String> = crate::pipeline::extract_links(&page.url, &html)
         .into_iter()
         .filter(|link| {
             rules

@@ -26,6 +26,7 @@
 
 pub mod check;
 pub mod clean;
+pub mod coverage;
 pub mod crawl;
 pub mod eval;
 pub mod export;

@@ -3,8 +3,10 @@
 //! commands. They run in a sandbox laid out like a checkout beside `../shared`: the
 //! project's `fixtures/` and `selectors/`, stand-in seed lists, a small stand-in mirror
 //! with its truth file, and the four sites served from fixture pages on 127.0.0.1
-//! (`CABLESTRIP_HOST_MAP`), so nothing reaches a real site. `cargo run --release --` is
-//! the binary under test; `cargo test` is this suite itself and is not run again.
+//! (`CABLESTRIP_HOST_MAP`), so nothing reaches a real site. The sandbox's rule files are
+//! the project's with every rate 0: the servers are local, and the README's crawls would
+//! otherwise wait minutes at the real sites' rates. `cargo run --release --` is the binary
+//! under test; `cargo test` is this suite itself and is not run again.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -126,11 +128,16 @@ fn fixture_pages(project: &Path) -> BTreeMap<String, BTreeMap<String, PathBuf>> 
 }
 
 /// robots.txt that allows exactly the pages served: links to pages the fixtures do not
-/// have are denied (a policy, not an error) instead of answering 404.
-fn robots_for<'a>(paths: impl Iterator<Item = &'a String>) -> String {
+/// have are denied (a policy, not an error) instead of answering 404. PlusD's also allows
+/// its cable pages by ID (`…_a.html`, which no fixture links to): the README crawls it by
+/// ID, and a cable it lacks answers 404 there, as on the real site.
+fn robots_for<'a>(site: &str, paths: impl Iterator<Item = &'a String>) -> String {
     let mut robots = String::from("User-agent: *\n");
     for path in paths {
         robots.push_str(&format!("Allow: {path}$\n"));
+    }
+    if site == "search.wikileaks.org" {
+        robots.push_str("Allow: /plusd/cables/*_a.html$\n");
     }
     robots.push_str("Disallow: /\n");
     robots
@@ -189,7 +196,7 @@ impl Sandbox {
                         .body(body),
                 );
             }
-            server.route("/robots.txt", Reply::text(robots_for(paths.keys())));
+            server.route("/robots.txt", Reply::text(robots_for(site, paths.keys())));
             // Seeds are the pages the crawl would take: cable and index pages.
             let rule = rules.require(site).expect("a fixture folder is a site");
             let list: String = paths
@@ -205,15 +212,14 @@ impl Sandbox {
             host_map.push(format!("{}={site}", server.host()));
             servers.push(server);
         }
-        for shared in ["fixtures", "selectors"] {
-            std::os::unix::fs::symlink(project.join(shared), repo.join(shared)).expect("link");
-        }
+        std::os::unix::fs::symlink(project.join("fixtures"), repo.join("fixtures")).expect("link");
+        unhurried_selectors(project, &repo.join("selectors"));
         // The cron example's folder, with the same seeds and rules.
         let srv = root.join("srv");
         std::fs::create_dir_all(&srv).expect("mkdir");
         std::os::unix::fs::symlink(&binary, srv.join("cablestrip")).expect("link");
         std::os::unix::fs::symlink(&seeds, srv.join("seeds")).expect("link");
-        std::os::unix::fs::symlink(project.join("selectors"), srv.join("selectors")).expect("link");
+        std::os::unix::fs::symlink(repo.join("selectors"), srv.join("selectors")).expect("link");
 
         stand_in_mirror(&root, &pages["cablegate.wikileaks.org"]);
         Sandbox {
@@ -306,6 +312,24 @@ impl Drop for Sandbox {
     }
 }
 
+/// The project's rule files in `dir`, each with `rate = 0.0`: the sandbox's servers are
+/// local.
+fn unhurried_selectors(project: &Path, dir: &Path) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let rate = regex::Regex::new(r"(?m)^rate = .*$").expect("pattern");
+    for entry in std::fs::read_dir(project.join("selectors")).expect("selectors") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("a name");
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let text = if path.extension().is_some_and(|e| e == "toml") {
+            rate.replace_all(&text, "rate = 0.0").into_owned()
+        } else {
+            text
+        };
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+}
+
 /// `../shared/corpus/cablegate-2010-12/{site,truth.jsonl}` in small: the cablegate fixture
 /// pages at their paths, an `index.html` listing the cable pages, a robots.txt that allows
 /// only what is there, and the truth of every case that has one.
@@ -346,7 +370,11 @@ fn stand_in_mirror(root: &Path, pages: &BTreeMap<String, PathBuf>) {
     .expect("index");
     let mut served: Vec<String> = pages.keys().cloned().collect();
     served.push("/index.html".to_string());
-    std::fs::write(site.join("robots.txt"), robots_for(served.iter())).expect("robots");
+    std::fs::write(
+        site.join("robots.txt"),
+        robots_for("cablegate.wikileaks.org", served.iter()),
+    )
+    .expect("robots");
     std::fs::write(corpus.join("truth.jsonl"), truth).expect("truth");
 }
 
@@ -399,6 +427,12 @@ fn check_what_it_did(sandbox: &Sandbox, example: &Example, output: &Output) {
             "no colour codes in a log file: {}",
             String::from_utf8_lossy(&log)
         );
+    }
+    if text.contains("--known-ids") {
+        // The night's PlusD share ran and asked for the IDs PlusD has not given.
+        let log = std::fs::read_to_string(sandbox.root.join("log/crawl.log")).expect("the log");
+        assert!(log.contains("known IDs"), "{log}");
+        assert!(log.contains("not on site"), "{log}");
     }
     if text.contains("completions bash >") {
         let script = sandbox

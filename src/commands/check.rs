@@ -81,14 +81,15 @@ fn print_report(out: &mut dyn Write, report: &CheckReport) -> std::io::Result<()
 fn print_counts(out: &mut dyn Write, label: &str, counts: &AuditCounts) -> std::io::Result<()> {
     writeln!(
         out,
-        "{label:<12} {} pages ({} with a cable), {} cables, {} index entries, {} raw bodies read and checked against their hash, {} queued, {} runs",
+        "{label:<12} {} pages ({} with a cable), {} cables, {} index entries, {} raw bodies read and checked against their hash, {} queued, {} runs, {} known IDs",
         counts.pages,
         counts.cable_pages,
         counts.cables,
         counts.index_entries,
         counts.bodies_checked,
         counts.frontier,
-        counts.runs
+        counts.runs,
+        counts.known_ids
     )
 }
 

@@ -13,8 +13,8 @@ use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use cablestrip::crawl::{
-    ArchiveConfig, CrawlConfig, CrawlError, Crawler, DEFAULT_USER_AGENT, FetchConfig,
-    PolitenessConfig, StopHandle, Summary, seeds,
+    ArchiveConfig, CrawlConfig, CrawlError, Crawler, DEFAULT_USER_AGENT, FetchConfig, KnownIds,
+    PolitenessConfig, SeedError, StopHandle, Summary, seeds,
 };
 use cablestrip::rules::RuleSet;
 
@@ -38,14 +38,39 @@ pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, 
             args.max_error_share
         )));
     }
-    let seeds = seeds::resolve(
+    if args.known_ids
+        && let Some(site) = &args.site
+        && rules
+            .rule(site)
+            .is_some_and(|rule| rule.cable_url.is_none())
+    {
+        let with: Vec<String> = rules
+            .rules()
+            .iter()
+            .filter(|rule| rule.cable_url.is_some())
+            .map(|rule| rule.name.clone())
+            .collect();
+        return Err(Failure::input(anyhow!(
+            "--known-ids: the rule file of {site} has no `[urls] cable_url`, so no URL can be made from a cable ID; fix: add one (see selectors/README.md), or crawl a site that has one: {}",
+            with.join(", ")
+        )));
+    }
+    let seeds = match seeds::resolve(
         &args.seeds,
         SEEDS_FLAG,
         Path::new(SEED_DIR),
         &rules,
         args.site.as_deref(),
-    )
-    .map_err(Failure::input)?;
+    ) {
+        Ok(seeds) => seeds,
+        // The known IDs are seeds enough, when no seed was given outright.
+        Err(SeedError::Empty { .. } | SeedError::NoSeedLists { .. })
+            if args.known_ids && args.seeds.is_empty() =>
+        {
+            Vec::new()
+        }
+        Err(error) => return Err(Failure::input(error)),
+    };
     let config = CrawlConfig {
         fetch: FetchConfig {
             user_agent: args
@@ -69,6 +94,7 @@ pub fn run(mut rules: RuleSet, db: &Path, args: &CrawlArgs) -> Result<ExitCode, 
             max_file_bytes: args.warc_max_size,
             ..ArchiveConfig::new(dir)
         }),
+        known_ids: args.known_ids.then_some(KnownIds { limit: args.limit }),
         ..CrawlConfig::default()
     };
     config.fetch.validate().map_err(Failure::input)?;
@@ -230,6 +256,13 @@ fn print_summary(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
         s.start.cable_pages_queued,
         s.start.resumed
     )?;
+    if let Some(known) = &s.start.known_ids {
+        writeln!(
+            out,
+            "  known IDs      {} queued of the {} known the site has no page for ({} queued already, {} left for another run by --limit, {} without the date its cable_url needs)",
+            known.queued, known.untried, known.already_queued, known.left, known.undated
+        )?;
+    }
     writeln!(
         out,
         "  requests       {} ({} conditional)",
@@ -259,6 +292,11 @@ fn print_summary(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
         format!(
             "  held back      {n} pages not asked for: robots.txt unreachable at {}; they stay queued",
             hosts.join(", ")
+        )
+    })?;
+    print_if_any(out, s.not_on_site, |n| {
+        format!(
+            "  not on site    {n} cables the site has no page for (404 at its cable_url; not asked for again)"
         )
     })?;
     writeln!(

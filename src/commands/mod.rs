@@ -6,6 +6,7 @@
 
 mod check;
 mod clean;
+mod coverage;
 mod crawl;
 mod docs;
 mod eval;
@@ -135,6 +136,7 @@ pub fn run(args: Cli) -> Result<ExitCode, Failure> {
         Command::Rules(RulesCommand::Test(test_args)) => rules::run_test(&rules, &test_args),
         Command::Eval(eval_args) => eval::run(&rules, &eval_args, db),
         Command::Status(status_args) => status::run(&rules, db, &status_args),
+        Command::Coverage(coverage_args) => coverage::run(&rules, db, &coverage_args),
         Command::Verify(verify_args) => verify::run(db, &verify_args),
         Command::Check(check_args) => check::run(&rules, db, &check_args),
         Command::Crawl(crawl_args) => crawl::run(rules, db, &crawl_args),

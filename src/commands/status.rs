@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use cablestrip::coverage::Coverage;
+use cablestrip::pipeline::Census;
 use cablestrip::refs::{self, CitationCounts};
 use cablestrip::rules::RuleSet;
 use cablestrip::store::SiteStats;
@@ -23,6 +25,8 @@ struct Status {
     sites: BTreeMap<String, SiteStats>,
     /// The citation graph: references to cables, and how many the store can follow.
     citations: CitationCounts,
+    /// How complete the corpus is (see `cablestrip coverage`).
+    coverage: Coverage,
     last_run: Option<LastRun>,
     /// The last `verify`'s counts: cables held by several sites, how many agree, per site.
     last_verify: Option<LastRun>,
@@ -63,6 +67,11 @@ pub fn run(rules: &RuleSet, db: &Path, args: &StatusArgs) -> Result<ExitCode, Fa
         bodies: store.body_count().map_err(Failure::store)?,
         sites,
         citations: refs::counts(&store).map_err(Failure::store)?,
+        coverage: Coverage::of(
+            &Census::take(&store, rules).map_err(Failure::store)?,
+            &rules.site_names(),
+            None,
+        ),
         last_run,
         last_verify,
     };
@@ -123,6 +132,14 @@ fn print_status(out: &mut dyn Write, status: &Status) -> std::io::Result<()> {
         writeln!(
             out,
             "references   none read (cables stored by an older cablestrip gain theirs with `cablestrip reclean --all`)"
+        )?;
+    }
+    let k = &status.coverage;
+    if k.known > 0 {
+        writeln!(
+            out,
+            "coverage     {} cable IDs known, {} held, {} held by no site, {} by one site only (cablestrip coverage)",
+            k.known, k.held, k.missing, k.single_site
         )?;
     }
     match &status.last_run {

@@ -9,6 +9,7 @@ use reqwest::header::HeaderValue;
 
 use super::error::{BadDuration, BadSize, ConfigError};
 use super::host::PolitenessConfig;
+use super::known::KnownIds;
 use super::robots::RobotsUnreachable;
 use crate::warc::DEFAULT_MAX_FILE_BYTES;
 
@@ -145,6 +146,9 @@ pub struct CrawlConfig {
     pub retry_failed: bool,
     /// Write every page fetched and every 304 into a folder of WARC files.
     pub warc: Option<ArchiveConfig>,
+    /// Also queue the known cable IDs that `site` has no page for, at its rule's
+    /// `cable_url` (needs `site`).
+    pub known_ids: Option<KnownIds>,
 }
 
 impl Default for CrawlConfig {
@@ -162,6 +166,7 @@ impl Default for CrawlConfig {
             max_queued_per_site: DEFAULT_MAX_QUEUED_PER_SITE,
             retry_failed: false,
             warc: None,
+            known_ids: None,
         }
     }
 }

@@ -4,8 +4,8 @@
 //!
 //! Files, bottom up: `outcome` (every way a fetch ends, named once), `config`, `error`,
 //! `robots`, `host` (the per-host pool), `scope`, `seeds`, `fetch` (one page), `archive`
-//! (the WARC files of `--warc`), `shared` (what the tasks of one crawl share), `record`
-//! (what an outcome writes), `summary`,
+//! (the WARC files of `--warc`), `shared` (what the tasks of one crawl share), `known`
+//! (the known IDs of `--known-ids`), `record` (what an outcome writes), `summary`,
 //! `dispatch` (the loop) and `run` (a crawl run).
 
 mod archive;
@@ -15,6 +15,7 @@ mod dispatch;
 mod error;
 pub mod fetch;
 pub mod host;
+mod known;
 mod outcome;
 mod record;
 pub mod robots;
@@ -36,6 +37,7 @@ pub use config::{
 pub use error::{BadDuration, BadSize, ConfigError, CrawlError, SeedError};
 pub use fetch::{FetchRequest, Fetcher};
 pub use host::{HostLimits, HostPool, PolitenessConfig};
+pub use known::{KnownCounts, KnownIds};
 pub use outcome::{FailureKind, FailureRecord, FetchOutcome, may_pass};
 pub use record::StartCounts;
 pub use robots::{RobotsPolicy, RobotsUnreachable};

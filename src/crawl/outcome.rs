@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::model::{Page, PageUrl};
+use crate::pipeline::NOT_ON_SITE;
 
 /// Why a request failed, for reports grouped by kind and host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -270,9 +271,11 @@ impl FetchOutcome {
 /// Whether a failure recorded under the name `kind` may pass by the next run: every one
 /// but a page that is gone (404, 410). A server back up, a robots.txt that allows again, a
 /// redirect or a size that changed, a page no longer cut short: such a page is fetched again
-/// on the next run whatever its age. A gone page waits its re-check period.
+/// on the next run whatever its age. A gone page waits its re-check period, and a cable
+/// the site has no page for (a 404 at its `cable_url`, [`NOT_ON_SITE`]) is not asked for
+/// again at all (see `shared::is_fresh`).
 pub fn may_pass(kind: &str) -> bool {
-    kind != "gone"
+    kind != "gone" && kind != NOT_ON_SITE
 }
 
 fn human_bytes(bytes: u64) -> String {

@@ -13,13 +13,15 @@ use jiff::Timestamp;
 
 use super::copy::Validators;
 use super::error::CrawlError;
+use super::known::{self, KnownCounts};
 use super::outcome::FetchOutcome;
 use super::scope::links_of;
 use super::seeds::Seed;
 use super::shared::{Pushed, Shared};
 use crate::clean;
 use crate::model::{Page, PageUrl};
-use crate::pipeline::{self, Arrival, Failure, Fetched, Processed};
+use crate::pipeline::{self, Arrival, Failure, Fetched, NOT_ON_SITE, Processed};
+use crate::rules::UrlKind;
 use crate::store::{
     CleanOutcome, FrontierEntry, LinkKind, PageRecord, Queued, ReplacePolicy, RunRecord, StoreError,
 };
@@ -44,6 +46,9 @@ pub struct StartCounts {
     pub gone_pages_waiting: u64,
     /// Entries dropped because their site's share of the frontier was full.
     pub dropped_full: u64,
+    /// What queueing the known IDs did, with `--known-ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known_ids: Option<KnownCounts>,
 }
 
 /// Begins the run in the store and fills the frontier for it.
@@ -98,6 +103,13 @@ pub(super) fn start(
                 count(pushed, &mut counts.cable_pages_queued, &mut dropped);
             }
         }
+    }
+    if let (Some(settings), Some(site)) = (shared.config.known_ids, &shared.config.site)
+        && let Some(rule) = shared.rules.rule(site)
+    {
+        let known = known::queue(shared, rule, settings)?;
+        dropped += known.dropped_full;
+        counts.known_ids = Some(known);
     }
     counts.dropped_full = dropped;
     store.flush()?;
@@ -350,10 +362,13 @@ fn settle_page(
     // none of them behind.
     let links = match &document {
         Some(document) => {
-            let links = links_of(&fetched_from, document)
+            let links: Vec<PageUrl> = links_of(&fetched_from, document)
                 .iter()
                 .map(|link| shared.rules.site_url(link))
                 .collect();
+            if rule.classify(&job.entry.url) == UrlKind::Follow {
+                pipeline::note_listing_ids(&shared.store, rule, &job.entry.url, &links)?;
+            }
             queue_links(shared, links, job.entry.depth.saturating_add(1))?
         }
         None => Links {
@@ -445,10 +460,25 @@ fn settle_failure(
     job: &Job,
     outcome: &FetchOutcome,
 ) -> Result<SettledAs, StoreError> {
-    let Some(failure) = outcome.failure() else {
+    let Some(mut failure) = outcome.failure() else {
         // Only outcomes without a page come here.
         return Ok(SettledAs::NotModified);
     };
+    // A 404 at the URL a template made from a cable ID: the site has no such page, which
+    // is what a crawl by ID finds out, not an error of the site's.
+    if let FetchOutcome::Gone { status } = outcome
+        && job.entry.kind == LinkKind::Cable
+        && shared
+            .rules
+            .rule(&job.site)
+            .is_some_and(|rule| rule.is_cable_url(&job.entry.url))
+    {
+        failure.kind = NOT_ON_SITE.to_string();
+        failure.message = format!(
+            "HTTP {status}: {} has no page for this cable at its cable_url; not asked for again but with --retry-failed",
+            job.site
+        );
+    }
     tracing::info!(url = %job.entry.url, kind = %failure.kind, message = %failure.message, "no page");
     if let Some(rule) = shared.rules.rule(&job.site) {
         let arrival = Arrival::Failed(Failure {

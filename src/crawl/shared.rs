@@ -13,6 +13,7 @@ use super::fetch::Fetcher;
 use super::outcome::may_pass;
 use super::scope::in_scope;
 use crate::model::PageUrl;
+use crate::pipeline::NOT_ON_SITE;
 use crate::rules::{RuleSet, UrlKind};
 use crate::store::{CleanOutcome, FrontierEntry, LinkKind, PageRecord, Store, StoreError};
 
@@ -195,6 +196,8 @@ pub(super) fn is_fresh(
     now: Timestamp,
 ) -> bool {
     let mendable = match &record.outcome {
+        // Asking again would only hear the 404 again: the site has no page for the cable.
+        CleanOutcome::Failed { kind, .. } if kind == NOT_ON_SITE => return !retry_failed,
         CleanOutcome::Failed { kind, .. } => retry_failed || may_pass(kind),
         CleanOutcome::Rejected { .. } | CleanOutcome::Cable { suspect: true, .. } => true,
         _ => false,

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::archive::ArchiveSummary;
 use super::record::{Settled, SettledAs, StartCounts};
-use crate::pipeline::Tally;
+use crate::pipeline::{NOT_ON_SITE, Tally};
 use crate::store::{Frontier, LinkKind};
 
 /// How a run ended.
@@ -72,7 +72,11 @@ pub struct Summary {
     /// Hosts whose robots.txt could not be read, and why (`dns`, `refused`, `timeout`,
     /// `http-503`…).
     pub hosts_unreachable: BTreeMap<String, String>,
-    /// Requests that brought no page, for any reason but robots.txt.
+    /// Cable pages asked for by ID (`--known-ids`) that the site does not have: a 404 at
+    /// its `cable_url`, recorded as `not-on-site`, not counted in `errors`.
+    pub not_on_site: u64,
+    /// Requests that brought no page, for any reason but robots.txt or a cable the site
+    /// does not have.
     pub errors: u64,
     /// Those, by kind (`gone`, `timeout`, `http-500`, `too-large`, `redirect-loop`, …).
     pub errors_by_kind: BTreeMap<String, u64>,
@@ -131,6 +135,7 @@ impl Summary {
             robots_denied: 0,
             held_back: 0,
             hosts_unreachable: BTreeMap::new(),
+            not_on_site: 0,
             errors: 0,
             errors_by_kind: BTreeMap::new(),
             errors_by_host: BTreeMap::new(),
@@ -161,9 +166,10 @@ impl Summary {
     }
 
     /// Whether pages were wanted (asked for, or held back for want of robots.txt) and not
-    /// one brought a page or a 304.
+    /// one brought a page, a 304, or the site's word that it has no page for a cable.
     pub fn nothing_fetched(&self) -> bool {
-        self.requests + self.held_back > 0 && self.fetched + self.not_modified == 0
+        self.requests + self.held_back > 0
+            && self.fetched + self.not_modified + self.not_on_site == 0
     }
 
     /// Names a seed or index page that gave nothing to follow.
@@ -229,6 +235,15 @@ impl Summary {
                 self.robots_denied += 1;
             }
             SettledAs::HeldBack { .. } => {}
+            SettledAs::Failed { kind, .. } if kind == NOT_ON_SITE => {
+                if settled.depth == 0 {
+                    self.barren(
+                        settled,
+                        "the site has no page for this cable (404 at its cable_url)".to_string(),
+                    );
+                }
+                self.not_on_site += 1;
+            }
             SettledAs::Failed { kind, .. } => {
                 if settled.depth == 0 {
                     self.barren(settled, format!("the seed's fetch failed ({kind})"));
@@ -311,14 +326,14 @@ impl Progress {
 
     pub(super) fn add(&self, settled: &Settled) {
         self.done.fetch_add(1, Ordering::Relaxed);
-        match settled.result {
+        match &settled.result {
             SettledAs::Fetched { .. } => {
                 self.fetched.fetch_add(1, Ordering::Relaxed);
             }
             SettledAs::Failed {
                 robots_denied: false,
-                ..
-            } => {
+                kind,
+            } if kind != NOT_ON_SITE => {
                 self.errors.fetch_add(1, Ordering::Relaxed);
             }
             _ => {}

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::mirror::{MirrorError, MirrorFile, Plan};
 use crate::model::Page;
 use crate::pipeline::{self, Arrival, Fetched, Processed, Tally};
-use crate::rules::Rule;
+use crate::rules::{Rule, UrlKind};
 use crate::store::{ReplacePolicy, Store, StoreError};
 
 /// Pages between two flushes: a crash loses at most this many pages' work.
@@ -277,6 +277,11 @@ fn ingest_file(
         .and_then(|time| Timestamp::try_from(time).ok())
         .unwrap_or(Timestamp::UNIX_EPOCH);
     let bytes = body.len() as u64;
+    // An index page's links name cables the mirror may lack: known IDs for `coverage`.
+    if rule.classify(&file.url) == UrlKind::Follow {
+        let links = pipeline::extract_links(&file.url, &String::from_utf8_lossy(&body));
+        pipeline::note_listing_ids(store, rule, &file.url, &links)?;
+    }
     let arrival = Arrival::Fetched(Fetched {
         page: Page::from_bytes(file.url.clone(), body),
         etag: None,

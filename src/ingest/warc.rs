@@ -300,6 +300,11 @@ fn store_page(
     policy: ReplacePolicy,
 ) -> Result<Processed, StoreError> {
     let Taken { url, rule, page } = taken;
+    // An index page's links name cables the archive may lack: known IDs for `coverage`.
+    if rule.classify(&url) == UrlKind::Follow {
+        let links = pipeline::extract_links(&url, &String::from_utf8_lossy(&page.body));
+        pipeline::note_listing_ids(store, rule, &url, &links)?;
+    }
     let arrival = Arrival::Fetched(Fetched {
         page: Page {
             url,

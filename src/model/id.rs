@@ -91,6 +91,34 @@ impl CableId {
         self.0.get(..2)?.parse().ok()
     }
 
+    /// The year the ID names, with four digits (`1974` for `74ROME6120`, `2009` for
+    /// `09VALLETTA123`): the Cablegate cables run from 1966 to 2010, so two digits from 60
+    /// on are the 1900s.
+    /// An ID of an unusual shape kept with four digits of year has none here.
+    pub fn year(&self) -> Option<u16> {
+        if !self
+            .0
+            .as_bytes()
+            .get(2)
+            .is_some_and(u8::is_ascii_alphabetic)
+        {
+            return None;
+        }
+        self.year_digits()
+            .map(|y| if y >= 60 { 1900 + y } else { 2000 + y })
+    }
+
+    /// The sending post's letters (`ROME` for `74ROME6120`, `STATE` for `09STATE18812`),
+    /// when the ID has the usual shape of year, post and number; `None` for a malformed ID
+    /// such as `08SCTION02OF02SAOPAULO335`, whose letters are no post.
+    pub fn post(&self) -> Option<&str> {
+        let rest = self.0.get(2..)?;
+        let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let number = &rest[letters..];
+        (letters > 0 && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| &rest[..letters])
+    }
+
     /// Parses and canonicalises an ID, dropping any `_a`/`_b` suffix.
     pub fn parse(raw: &str) -> Result<CableId, BadCableId> {
         Self::parse_with_suffix(raw).map(|(id, _)| id)

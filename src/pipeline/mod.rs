@@ -6,7 +6,14 @@
 //! [`process`] takes one [`Arrival`] and gives one [`Processed`]; the store decides what
 //! the page's record does to its cable ([`CableChange::decide`]), and a dry run asks that
 //! same decision without writing. [`Tally`] counts the outcomes for every job's summary.
+//!
+//! Beside that path: the cable IDs an index page names are recorded as known
+//! ([`note_listing_ids`]), and [`Census`] reads back everything the store knows of every
+//! cable ID, for `coverage` and for a crawl seeded from the known IDs.
 
+mod known;
+mod links;
+mod listing;
 mod tally;
 
 use jiff::Timestamp;
@@ -18,6 +25,9 @@ use crate::rules::{Rule, UrlKind};
 use crate::store::{
     BodyHash, CableChange, CleanOutcome, PageRecord, ReplacePolicy, Store, StoreError,
 };
+pub use known::{Census, KnownId, NOT_ON_SITE, Seen, State};
+pub use links::{extract_links, links_of};
+pub use listing::note_listing_ids;
 pub use tally::{Tally, same_content};
 
 /// How a page came to the pipeline.

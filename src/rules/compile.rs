@@ -5,11 +5,12 @@ use regex::Regex;
 use scraper::Selector;
 
 use super::file::{FieldSpec, RuleFile};
+use super::template::{CableUrl, SAMPLE_DATE, SAMPLE_ID};
 use super::{
     ChromeRule, DEFAULT_CONCURRENCY, DEFAULT_RATE, FieldRule, FieldSelector, Rule, RuleError,
     RuleOrigin, Whitespace, content_version,
 };
-use crate::model::HostKey;
+use crate::model::{CableId, HostKey};
 
 impl Rule {
     /// Compiles a rule file's text, naming `origin` in every error.
@@ -61,6 +62,12 @@ impl Rule {
         }
         let cable_paths = at.regexes("urls.cable", file.urls.cable.get_ref())?;
         let follow_paths = at.regexes("urls.follow", &file.urls.follow)?;
+        let cable_url = file
+            .urls
+            .cable_url
+            .as_ref()
+            .map(|text| at.cable_url(text, &hosts, &cable_paths))
+            .transpose()?;
 
         let extract = &file.extract;
         let field = |key: &str, spec: &Option<FieldSpec>| -> Result<Option<FieldRule>, RuleError> {
@@ -98,6 +105,7 @@ impl Rule {
             priority: file.site.priority,
             cable_paths,
             follow_paths,
+            cable_url,
             repair_bare_markup: file.parse.repair_bare_markup,
             split_routing: extract.split_routing,
             edges: extract.edges,
@@ -204,6 +212,68 @@ impl Locator<'_> {
 
     fn regexes(&self, key: &str, texts: &[toml::Spanned<String>]) -> Result<Vec<Regex>, RuleError> {
         texts.iter().map(|t| self.regex(key, t)).collect()
+    }
+
+    /// `urls.cable_url`: a template that makes, for a cable ID, a URL of one of `hosts`
+    /// that the `cable` patterns take as that cable's page (tried with a sample ID and date).
+    fn cable_url(
+        &self,
+        text: &toml::Spanned<String>,
+        hosts: &[HostKey],
+        cable_paths: &[Regex],
+    ) -> Result<CableUrl, RuleError> {
+        const KEY: &str = "urls.cable_url";
+        let written = text.get_ref();
+        let template = CableUrl::parse(written).map_err(|(problem, fix)| {
+            self.invalid(text.span(), KEY, &format!("`{written}`: {problem}"), fix)
+        })?;
+        let sample = CableId::parse(SAMPLE_ID).map_err(|_| {
+            self.invalid(
+                text.span(),
+                KEY,
+                "the sample ID does not parse",
+                "report this",
+            )
+        })?;
+        let made = template.url(&sample, Some(SAMPLE_DATE));
+        let Some(url) = made.filter(|url| url.as_url().scheme().starts_with("http")) else {
+            return Err(self.invalid(
+                text.span(),
+                KEY,
+                &format!("`{written}` does not make an http(s) URL"),
+                "write the whole address, such as `https://example.org/cable/{id}.html`",
+            ));
+        };
+        if !hosts.contains(&url.host()) {
+            return Err(self.invalid(
+                text.span(),
+                KEY,
+                &format!(
+                    "`{written}` names the host `{}`, which `site.hosts` does not list",
+                    url.host()
+                ),
+                "use one of the rule's own hosts, so that the pages it makes are this site's",
+            ));
+        }
+        let target = url.path_and_query();
+        let gives_back = cable_paths.iter().any(|pattern| {
+            pattern
+                .captures(&target)
+                .and_then(|c| c.name("id"))
+                .and_then(|id| CableId::parse(id.as_str()).ok())
+                .is_some_and(|id| id == sample)
+        });
+        if !gives_back {
+            return Err(self.invalid(
+                text.span(),
+                KEY,
+                &format!(
+                    "`{written}` makes `{url}` for the cable {SAMPLE_ID}, which no `urls.cable` pattern takes as that cable's page (its `id` group must give the ID back)"
+                ),
+                "make the template's path one that a `urls.cable` pattern matches, with `{id}` where its `id` group is",
+            ));
+        }
+        Ok(template)
     }
 
     /// A field's `select`: one selector, or a non-empty list of them.

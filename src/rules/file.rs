@@ -39,6 +39,8 @@ pub(crate) struct UrlSection {
     pub cable: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     pub follow: Vec<Spanned<String>>,
+    /// The URL of the site's page for a cable ID, with `{id}` (and `{year}`, `{month}`).
+    pub cable_url: Option<Spanned<String>>,
 }
 
 /// `[parse]`: how to read the page before selecting anything.

@@ -10,6 +10,7 @@ mod error;
 mod file;
 mod selector;
 mod set;
+mod template;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -17,10 +18,11 @@ use std::path::PathBuf;
 use regex::Regex;
 use scraper::Selector;
 
-use crate::model::{HostKey, PageUrl};
+use crate::model::{CableId, HostKey, PageUrl};
 pub use builtin::BUILTIN_RULE_FILES;
 pub use error::RuleError;
 pub use set::RuleSet;
+pub use template::{CableUrl, YearMonth};
 
 /// Requests per second a site gets when its rule file says nothing.
 pub const DEFAULT_RATE: f64 = 1.0;
@@ -104,6 +106,9 @@ pub struct Rule {
     pub cable_paths: Vec<Regex>,
     /// Paths of index pages, fetched only for their links.
     pub follow_paths: Vec<Regex>,
+    /// The URL of the site's page for a cable ID (`[urls] cable_url`), when the site has
+    /// one: what `crawl --known-ids` asks for.
+    pub cable_url: Option<CableUrl>,
     /// Escape `<` and `&` in the raw HTML that open no element or entity.
     pub repair_bare_markup: bool,
     /// Split routing lines off the top of the body when the page has no header block.
@@ -179,6 +184,18 @@ impl Rule {
             .into_iter()
             .flatten(),
         )
+    }
+
+    /// The URL of `id`'s page on this site by its `cable_url` template; `None` when the
+    /// rule has no template, or it needs the cable's date and `date` is none.
+    pub fn cable_url_for(&self, id: &CableId, date: Option<YearMonth>) -> Option<PageUrl> {
+        self.cable_url.as_ref()?.url(id, date)
+    }
+
+    /// Whether `url` is one this rule's `cable_url` template makes: a URL asked for by a
+    /// cable ID, where a 404 means the site has no page for that cable.
+    pub fn is_cable_url(&self, url: &PageUrl) -> bool {
+        self.hosts.contains(&url.host()) && self.cable_url.as_ref().is_some_and(|t| t.made(url))
     }
 
     /// The first host the rule names: where its pages live.

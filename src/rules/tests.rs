@@ -191,3 +191,93 @@ fn the_builtin_list_matches_the_selectors_folder() {
     }
     RuleSet::builtin().expect("the built-in rules compile");
 }
+
+fn with_cable_url(template: &str) -> String {
+    MINIMAL.replace(
+        "follow = ['^/list/']",
+        &format!("follow = ['^/list/']\ncable_url = '{template}'"),
+    )
+}
+
+#[test]
+fn a_cable_url_template_makes_the_page_of_an_id() {
+    let rule = compile(&with_cable_url("https://www.example.org/cable/{id}.html")).expect("valid");
+    let id = crate::model::CableId::parse("1974ATHENS02959_b").expect("id");
+    let url = rule.cable_url_for(&id, None).expect("a URL");
+    assert_eq!(
+        url.as_str(),
+        "https://www.example.org/cable/74ATHENS2959.html"
+    );
+    assert!(rule.is_cable_url(&url));
+    let other = PageUrl::parse("https://www.example.org/list/74ATHENS2959.html").expect("url");
+    assert!(!rule.is_cable_url(&other));
+    assert!(
+        compile(MINIMAL)
+            .expect("valid")
+            .cable_url_for(&id, None)
+            .is_none()
+    );
+}
+
+#[test]
+fn a_dated_template_takes_the_cables_year_and_month() {
+    let text = MINIMAL
+        .replace("(?<id>\\w+)", "\\d{4}/\\d{2}/(?<id>\\w+)")
+        .replace(
+            "follow = ['^/list/']",
+            "follow = ['^/list/']\ncable_url = 'https://www.example.org/cable/{year}/{month}/{id}.html'",
+        );
+    let rule = compile(&text).expect("valid");
+    let template = rule.cable_url.as_ref().expect("template");
+    assert!(template.needs_date());
+    let id = crate::model::CableId::parse("09VALLETTA123").expect("id");
+    assert!(rule.cable_url_for(&id, None).is_none(), "no date, no URL");
+    let date = YearMonth::of_date("2009-03-11T16:38:00Z");
+    assert_eq!(
+        date,
+        Some(YearMonth {
+            year: 2009,
+            month: 3
+        })
+    );
+    assert_eq!(
+        rule.cable_url_for(&id, date).map(|u| u.to_string()),
+        Some("https://www.example.org/cable/2009/03/09VALLETTA123.html".to_string())
+    );
+    assert_eq!(YearMonth::of_date("2009-13-01"), None);
+    assert_eq!(YearMonth::of_date("11 March 2009"), None);
+}
+
+#[test]
+fn a_bad_cable_url_template_names_its_line_problem_and_fix() {
+    for (template, says) in [
+        (
+            "https://www.example.org/cable/{ID}.html",
+            "`{ID}` is not a placeholder",
+        ),
+        ("https://www.example.org/cable/{id.html", "stands alone"),
+        ("https://www.example.org/cable/latest.html", "has no `{id}`"),
+        ("{id}", "does not begin with the site's address"),
+        ("https://{id}.example.org/", "before the path begins"),
+        (
+            "https://other.example/cable/{id}.html",
+            "`other.example`, which `site.hosts` does not list",
+        ),
+        (
+            "https://www.example.org/cables/{id}.html",
+            "no `urls.cable` pattern takes",
+        ),
+        (
+            "https://www.example.org/cable/{id}x.html",
+            "no `urls.cable` pattern takes",
+        ),
+    ] {
+        let message = error_text(&with_cable_url(template));
+        assert!(
+            message.starts_with("selectors/example.org.toml:9: `urls.cable_url`"),
+            "{template}: {message}"
+        );
+        assert!(message.contains(says), "{template}: {message}");
+        assert!(message.contains("fix:"), "{template}: {message}");
+    }
+}

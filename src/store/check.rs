@@ -40,6 +40,8 @@ pub struct AuditCounts {
     pub frontier: u64,
     /// Runs in the run log.
     pub runs: u64,
+    /// Cable IDs recorded as known without being held (seen in listings and ID lists).
+    pub known_ids: u64,
     /// The last flush the database holds.
     pub flush: u64,
 }
@@ -135,7 +137,7 @@ impl Store {
 
     /// Reads tree `name` past damage, probing by key from `candidates` (see the salvage
     /// module); reports what cannot be read.
-    fn audit_scan(
+    pub(super) fn audit_scan(
         &self,
         audit: &mut Audit,
         name: &'static str,
@@ -461,6 +463,7 @@ impl Store {
             audit.bad_record(trees::RUNS, key, problem);
         }
         audit.counts.runs = runs;
+        self.audit_known(audit);
         let schema = self.contained(String::new, || {
             self.inner
                 .meta
@@ -484,7 +487,7 @@ impl Store {
 }
 
 impl Audit {
-    fn bad_record(&mut self, tree: &'static str, key: Vec<u8>, problem: String) {
+    pub(super) fn bad_record(&mut self, tree: &'static str, key: Vec<u8>, problem: String) {
         self.problems.push(Problem::BadRecord {
             tree,
             key: printable_key(tree, &key),
@@ -571,7 +574,7 @@ pub(crate) fn url_of(key: &[u8]) -> Option<PageUrl> {
         .filter(|url| url.as_str().as_bytes() == key)
 }
 
-fn decode_problem(error: records::DecodeError) -> String {
+pub(super) fn decode_problem(error: records::DecodeError) -> String {
     match error {
         records::DecodeError::Newer(version) => {
             format!("record version {version}, newer than this cablestrip reads")

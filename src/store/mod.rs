@@ -12,6 +12,7 @@
 //! | `pages`         | canonical URL                | [`PageRecord`], JSON                    |
 //! | `cables`        | source URL                   | [`Cable`](crate::model::Cable), JSON compressed against the page's body |
 //! | `cable_ids`     | `<cable id>\0<source URL>`   | site and rules version, JSON            |
+//! | `known_ids`     | cable id                     | where it was first seen (listing or ID list), JSON |
 //! | `frontier`      | queue position, u64 big-endian | [`FrontierEntry`], JSON               |
 //! | `frontier_urls` | canonical URL                | queue position, u64 big-endian          |
 //! | `runs`          | run id, u64 big-endian       | [`RunRecord`], JSON                     |
@@ -53,6 +54,7 @@ mod files;
 mod frontier;
 mod guard;
 mod iter;
+mod known;
 mod open;
 mod problem;
 mod rebuild;
@@ -79,6 +81,7 @@ pub use files::{BadFile, FLUSH_FILE};
 pub use frontier::Frontier;
 pub use guard::install_panic_hook;
 pub use iter::{CableIter, PageIter, SiteStats};
+pub use known::Sighting;
 pub(crate) use open::{CopyWhen, Opening};
 pub use problem::Problem;
 pub use records::{
@@ -99,6 +102,7 @@ mod trees {
     pub const PAGES: &str = "pages";
     pub const CABLES: &str = "cables";
     pub const CABLE_IDS: &str = "cable_ids";
+    pub const KNOWN: &str = "known_ids";
     pub const FRONTIER: &str = "frontier";
     pub const FRONTIER_URLS: &str = "frontier_urls";
     pub const RUNS: &str = "runs";
@@ -175,6 +179,8 @@ struct Inner {
     pages: sled::Tree,
     cables: sled::Tree,
     cable_ids: sled::Tree,
+    /// IDs seen in listings and ID lists (see the known module).
+    known: sled::Tree,
     frontier: sled::Tree,
     frontier_urls: sled::Tree,
     runs: sled::Tree,
@@ -233,6 +239,7 @@ impl Store {
             trees::PAGES => &inner.pages,
             trees::CABLES => &inner.cables,
             trees::CABLE_IDS => &inner.cable_ids,
+            trees::KNOWN => &inner.known,
             trees::FRONTIER => &inner.frontier,
             trees::FRONTIER_URLS => &inner.frontier_urls,
             trees::RUNS => &inner.runs,

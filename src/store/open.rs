@@ -208,6 +208,7 @@ fn open_sled(
         pages: open(trees::PAGES)?,
         cables: open(trees::CABLES)?,
         cable_ids: open(trees::CABLE_IDS)?,
+        known: open(trees::KNOWN)?,
         frontier: open(trees::FRONTIER)?,
         frontier_len: AtomicU64::new(frontier_len),
         frontier_urls,

@@ -70,10 +70,11 @@ pub(crate) struct Rebuilt {
 
 /// Every tree the store keeps, in the order a rebuild copies them: bodies before the meta
 /// tree, whose dictionaries the bodies name.
-const TREES: [&str; 10] = [
+const TREES: [&str; 11] = [
     trees::PAGES,
     trees::CABLES,
     trees::CABLE_IDS,
+    trees::KNOWN,
     trees::BODIES,
     trees::META,
     trees::DICT_SAMPLES,

@@ -9,6 +9,7 @@ mod bench;
 mod command;
 mod fetch;
 mod heal;
+mod known;
 mod politeness;
 mod run;
 mod stop;

@@ -26,6 +26,7 @@ use cablestrip::rules::{Rule, RuleOrigin, RuleSet};
 
 pub mod kill;
 pub mod mirror;
+pub mod plusd;
 pub mod python;
 pub mod site;
 pub mod warc;

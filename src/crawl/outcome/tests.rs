@@ -57,6 +57,7 @@ fn every_failure_name_reads_back_and_says_whether_it_may_pass() {
         ("cut-short", true),
         ("robots-unreachable", true),
         ("gone", false),
+        (crate::pipeline::NOT_ON_SITE, false),
         ("http-403", true),
         ("too-large", true),
         ("robots-denied", true),

@@ -57,6 +57,17 @@ fn freshness_follows_recheck_after_and_what_may_pass_is_never_fresh() {
             "--retry-failed: {kind}"
         );
     }
+    // A cable the site has no page for (a 404 at its cable_url) is not asked for again,
+    // however old the answer, but with --retry-failed.
+    let not_on_site = record(
+        CleanOutcome::Failed {
+            kind: NOT_ON_SITE.to_string(),
+            message: String::new(),
+        },
+        now - SignedDuration::from_hours(24 * 365),
+    );
+    assert!(is_fresh(&not_on_site, 2 * day, false, now));
+    assert!(!is_fresh(&not_on_site, 2 * day, true, now));
     let rejected = record(
         CleanOutcome::Rejected {
             kind: "not-a-cable".to_string(),

@@ -87,6 +87,19 @@ fn year_digits_come_from_the_canonical_id() {
 }
 
 #[test]
+fn the_year_and_the_post_come_from_an_id_of_the_usual_shape() {
+    let id = |raw: &str| CableId::parse(raw).expect("id");
+    assert_eq!(id("1974ROME06120").year(), Some(1974));
+    assert_eq!(id("66BUENOSAIRES2481").year(), Some(1966));
+    assert_eq!(id("09VALLETTA123").year(), Some(2009));
+    assert_eq!(id("1974ROME06120").post(), Some("ROME"));
+    assert_eq!(id("09SECSTATE18812").post(), Some("STATE"));
+    // A malformed ID's letters are no post.
+    assert_eq!(id("08SCTION02OF02SAOPAULO335").post(), None);
+    assert_eq!(id("08SCTION02OF02SAOPAULO335").year(), Some(2008));
+}
+
+#[test]
 fn cable_id_refuses_path_tricks_and_junk() {
     for bad in [
         "../08MOSCOW3728",

@@ -86,6 +86,7 @@ fn main() {
             reason: None,
             headers: &headers,
             body: page,
+            truncated: None,
         };
         writer
             .write_response(&response)

@@ -121,6 +121,7 @@ fn warcs_cablestrip_writes_pass_warcio_check_and_read_back_the_same() {
             reason: None,
             headers,
             body,
+            truncated: None,
         };
         let written = writer
             .write_response(&response)

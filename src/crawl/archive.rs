@@ -118,6 +118,7 @@ impl Archive {
             reason: None,
             headers,
             body: &page.body,
+            truncated: None,
         };
         let request_headers = self.request_headers(validators);
         let request = self.request(&page.url, date, &request_headers);

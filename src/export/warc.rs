@@ -168,6 +168,7 @@ impl Run<'_> {
                 reason: None,
                 headers: &headers,
                 body: &body,
+                truncated: None,
             };
             writer
                 .write_response(&response)

@@ -59,6 +59,9 @@ pub struct Response<'a> {
     pub headers: &'a [(String, String)],
     /// The body as kept, byte for byte.
     pub body: &'a [u8],
+    /// Why `body` is not the whole body sent, written as `WARC-Truncated` (`length`,
+    /// `time`, `disconnect`, `unspecified`); `None` for a whole body.
+    pub truncated: Option<&'a str>,
 }
 
 /// A request to write as a `request` record.
@@ -240,6 +243,9 @@ impl<W: Write> WarcWriter<W> {
         ));
         header.push(("WARC-Payload-Digest", payload_digest));
         header.push(("WARC-Block-Digest", block_digest));
+        if let Some(why) = response.truncated {
+            header.push(("WARC-Truncated", why.to_string()));
+        }
         self.write_record(&header, &[&head, response.body], id)
     }
 

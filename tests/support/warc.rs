@@ -106,6 +106,7 @@ pub fn write_warc_with(
             reason: None,
             headers: &page.headers,
             body: &page.body,
+            truncated: None,
         };
         let written = writer.write_response(&response).expect("response");
         offsets.push(written.offset);

@@ -34,6 +34,7 @@ fn fetch(writer: &mut RotatingWriter, n: u32) {
         reason: None,
         headers: &[],
         body: body.as_bytes(),
+        truncated: None,
     };
     let request = Request {
         url: &url,

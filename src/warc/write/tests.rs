@@ -58,6 +58,7 @@ fn sample(compression: Compression) -> (Vec<u8>, Vec<Written>) {
         reason: None,
         headers: &headers,
         body,
+        truncated: None,
     };
     push(&mut written, writer.write_response(&response));
     let response_id = written[1].record_id.clone();
@@ -81,6 +82,7 @@ fn sample(compression: Compression) -> (Vec<u8>, Vec<Written>) {
             reason: Some("Not Found"),
             headers: &[],
             body: b"",
+            truncated: None,
         }),
     );
     (writer.into_inner(), written)
@@ -274,6 +276,7 @@ fn revisits_refer_to_the_archived_copy_and_resolve_to_its_page() {
             reason: None,
             headers: &headers,
             body,
+            truncated: None,
         })
         .unwrap_or_else(|e| panic!("{e}"));
     let etag = vec![("ETag".to_string(), "\"v1\"".to_string())];
@@ -347,4 +350,31 @@ fn revisits_refer_to_the_archived_copy_and_resolve_to_its_page() {
     );
     assert_eq!(pages[1].date, at(200));
     assert_eq!(pages[1].etag.as_deref(), Some("\"v1\""));
+}
+
+#[test]
+fn a_body_not_whole_says_why_in_warc_truncated_and_a_whole_one_says_nothing() {
+    let page = url("https://cablegate.wikileaks.org/busy.html");
+    for (truncated, expected) in [(Some("length"), Some("length")), (None, None)] {
+        let mut writer = WarcWriter::new(Vec::new(), Path::new("t.warc"), Compression::None);
+        writer
+            .write_response(&Response {
+                url: &page,
+                date: at(1_291_975_200),
+                status: 503,
+                reason: None,
+                headers: &[],
+                body: b"<html>Bus",
+                truncated,
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (records, errors) = read_all(&writer.into_inner());
+        assert!(errors.is_empty(), "{errors:?}");
+        let field = records[0]
+            .headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("WARC-Truncated"))
+            .map(|(_, value)| value.as_str());
+        assert_eq!(field, expected);
+    }
 }

@@ -10,7 +10,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use super::config::FetchConfig;
 use super::error::ConfigError;
 use super::host::{Host, HostPool, Throttle, parse_retry_after};
-use super::outcome::{FailureKind, FetchOutcome};
+use super::outcome::{FailureKind, FetchOutcome, classify, classify_body};
 use super::robots::{self, ROBOTS_MAX_BYTES, RobotsPolicy, RobotsUnreachable};
 use crate::clean::complete;
 use crate::model::{Page, PageUrl};
@@ -487,67 +487,4 @@ fn title_case(name: &str) -> String {
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
     let value = headers.get(name)?;
     Some(String::from_utf8_lossy(value.as_bytes()).trim().to_string())
-}
-
-/// Why a request failed before its response head, from the error and its causes: a
-/// timeout, a name that did not resolve, a refused connection, a TLS failure, or another
-/// broken connection.
-fn classify(error: &reqwest::Error) -> FailureKind {
-    if error.is_timeout() {
-        return FailureKind::Timeout;
-    }
-    if error.is_builder() {
-        return FailureKind::Request;
-    }
-    let mut cause: Option<&dyn std::error::Error> = Some(error);
-    while let Some(current) = cause {
-        if let Some(io) = current.downcast_ref::<std::io::Error>()
-            && io.kind() == std::io::ErrorKind::ConnectionRefused
-        {
-            return FailureKind::Refused;
-        }
-        let text = current.to_string().to_ascii_lowercase();
-        if text.contains("dns error") || text.contains("failed to lookup address") {
-            return FailureKind::Dns;
-        }
-        if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
-            return FailureKind::Tls;
-        }
-        cause = current.source();
-    }
-    FailureKind::Connect
-}
-
-/// Why reading a body failed. reqwest reports a body cut off while it was being decoded as
-/// a decode error: only a decode error with no broken transfer beneath it is one.
-fn classify_body(error: &reqwest::Error) -> FailureKind {
-    if error.is_timeout() {
-        return FailureKind::Timeout;
-    }
-    let mut cause: Option<&dyn std::error::Error> = Some(error);
-    while let Some(current) = cause {
-        if current
-            .downcast_ref::<reqwest::Error>()
-            .is_some_and(reqwest::Error::is_body)
-        {
-            return FailureKind::Body;
-        }
-        if let Some(io) = current.downcast_ref::<std::io::Error>()
-            && matches!(
-                io.kind(),
-                std::io::ErrorKind::UnexpectedEof
-                    | std::io::ErrorKind::ConnectionReset
-                    | std::io::ErrorKind::ConnectionAborted
-                    | std::io::ErrorKind::BrokenPipe
-            )
-        {
-            return FailureKind::Body;
-        }
-        cause = current.source();
-    }
-    if error.is_decode() {
-        FailureKind::Decode
-    } else {
-        FailureKind::Body
-    }
 }

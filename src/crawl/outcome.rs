@@ -1,7 +1,7 @@
 //! Every way a fetch can end, named once: the outcomes the fetcher returns, the failures
 //! inside them, the short stable names the store records and the summary counts, the words
-//! a user reads, and which failures may pass by the next run. Fetch, robots, record and
-//! summary all take their names from here.
+//! a user reads, which failures may pass by the next run, and which kind a reqwest error
+//! is. Fetch, robots, record and summary all take their names from here.
 
 use std::fmt;
 
@@ -284,6 +284,69 @@ fn human_bytes(bytes: u64) -> String {
         format!("{} MB", bytes / MB)
     } else {
         format!("{bytes}-byte")
+    }
+}
+
+/// Why a request failed before its response head, from the error and its causes: a
+/// timeout, a name that did not resolve, a refused connection, a TLS failure, or another
+/// broken connection.
+pub(super) fn classify(error: &reqwest::Error) -> FailureKind {
+    if error.is_timeout() {
+        return FailureKind::Timeout;
+    }
+    if error.is_builder() {
+        return FailureKind::Request;
+    }
+    let mut cause: Option<&dyn std::error::Error> = Some(error);
+    while let Some(current) = cause {
+        if let Some(io) = current.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return FailureKind::Refused;
+        }
+        let text = current.to_string().to_ascii_lowercase();
+        if text.contains("dns error") || text.contains("failed to lookup address") {
+            return FailureKind::Dns;
+        }
+        if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+            return FailureKind::Tls;
+        }
+        cause = current.source();
+    }
+    FailureKind::Connect
+}
+
+/// Why reading a body failed. reqwest reports a body cut off while it was being decoded as
+/// a decode error: only a decode error with no broken transfer beneath it is one.
+pub(super) fn classify_body(error: &reqwest::Error) -> FailureKind {
+    if error.is_timeout() {
+        return FailureKind::Timeout;
+    }
+    let mut cause: Option<&dyn std::error::Error> = Some(error);
+    while let Some(current) = cause {
+        if current
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_body)
+        {
+            return FailureKind::Body;
+        }
+        if let Some(io) = current.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+            )
+        {
+            return FailureKind::Body;
+        }
+        cause = current.source();
+    }
+    if error.is_decode() {
+        FailureKind::Decode
+    } else {
+        FailureKind::Body
     }
 }
 

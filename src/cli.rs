@@ -156,8 +156,9 @@ pub struct CrawlArgs {
     /// Exit with status 1 when more than this share of requests fail (0 to 1).
     #[arg(long, value_name = "SHARE", default_value_t = DEFAULT_MAX_ERROR_SHARE)]
     pub max_error_share: f64,
-    /// Write every page fetched (response and request records) and every 304 (a revisit)
-    /// into WARC files in this folder, created when missing; one crawl at a time per folder.
+    /// Write every response received (pages, redirect hops, error pages, answers retried:
+    /// response and request records) and every 304 (a revisit) into WARC files in this
+    /// folder, created when missing; one crawl at a time per folder.
     #[arg(long, value_name = "DIR")]
     pub warc: Option<PathBuf>,
     /// Start a new WARC file once one holds this much: 1G, 500M, 64K or bytes.

@@ -331,8 +331,8 @@ fn print_summary(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     if let Some(warc) = &s.warc {
         writeln!(
             out,
-            "  warc           {} responses, {} revisits (304s) with their requests, in {}",
-            warc.responses, warc.revisits, warc.dir
+            "  warc           {} pages, {} redirect hops, {} error pages and retried answers as responses, {} revisits (304s), each with its request, in {}",
+            warc.responses, warc.redirects, warc.other_responses, warc.revisits, warc.dir
         )?;
         for file in &warc.files {
             writeln!(out, "    wrote        {file}")?;

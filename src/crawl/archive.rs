@@ -1,13 +1,17 @@
-//! The crawl's WARC archive (`crawl --warc DIR`): every page fetched is written as a
-//! `response` record and the request that asked for it, every 304 as a `revisit` of the
-//! stored copy and its request, into the folder's rotating `.warc.gz` files.
+//! The crawl's WARC archive (`crawl --warc DIR`): every HTTP response the crawl receives
+//! for a page is written as a `response` record with the request that asked for it (each
+//! redirect hop, each error page such as a 404 or a 503, each answer retried, then the
+//! page), every 304 as a `revisit` of the stored copy with its request, in the order
+//! received, into the folder's rotating `.warc.gz` files.
 //!
 //! A record is written before the page is stored, so every stored page of the run is in
 //! the archive. Files are written as `NAME.open` and renamed when closed; the `.open` files
 //! a crashed run left are sealed (cut back to their last whole record, renamed) when the
-//! next crawl opens the folder, so a record cut short never stays at a file's end. Only
-//! fetches that brought a page or a 304 are archived: error pages and redirects are not
-//! read, so there is no body to keep, and robots.txt is the host pool's.
+//! next crawl opens the folder, so a record cut short never stays at a file's end.
+//! A request that got no response (a connection refused, a timeout, a body that broke off
+//! or outgrew the cap before any status counted) has no `response` record, nor a `request`
+//! one: the store's failure record is all there is of it. robots.txt is the host pool's
+//! and is not archived.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -18,6 +22,7 @@ use serde::Serialize;
 use super::config::ArchiveConfig;
 use super::copy::Validators;
 use super::fetch::{ACCEPT, ACCEPT_ENCODING};
+use super::transcript::Received;
 use crate::model::{Page, PageUrl};
 use crate::rules::RuleSet;
 use crate::warc::{self, Request, Response, Revisit, RotateOptions, RotatingWriter, WarcError};
@@ -42,6 +47,12 @@ pub struct ArchiveSummary {
     pub responses: u64,
     /// 304s archived as `revisit` records (each with its `request`).
     pub revisits: u64,
+    /// Redirect hops (301, 302, 303, 307, 308) archived as `response` records (each with
+    /// its `request`).
+    pub redirects: u64,
+    /// Error pages (4xx, 5xx, a 304 no validators asked for) and answers retried (a 2xx
+    /// page cut short) archived as `response` records (each with its `request`).
+    pub other_responses: u64,
     /// The files this run closed, in order.
     pub files: Vec<String>,
     /// The `.open` files earlier runs left, sealed at the start.
@@ -124,6 +135,30 @@ impl Archive {
         let request = self.request(&page.url, date, &request_headers);
         self.with_writer(|writer| writer.write_exchange(&response, Some(&request)))?;
         lock(&self.summary).responses += 1;
+        Ok(())
+    }
+
+    /// Archives a response the fetch received besides its page or 304 (a redirect hop,
+    /// an error page, an answer retried), with the request that asked for it.
+    pub(super) fn received(&self, received: &Received) -> Result<(), WarcError> {
+        let response = Response {
+            url: received.url.as_url(),
+            date: received.date,
+            status: received.status,
+            reason: None,
+            headers: &received.headers,
+            body: &received.body,
+            truncated: received.truncated,
+        };
+        let mut request_headers = self.request_headers(None);
+        request_headers.extend(received.sent.iter().cloned());
+        let request = self.request(&received.url, received.date, &request_headers);
+        self.with_writer(|writer| writer.write_exchange(&response, Some(&request)))?;
+        let mut summary = lock(&self.summary);
+        match received.status {
+            301 | 302 | 303 | 307 | 308 => summary.redirects += 1,
+            _ => summary.other_responses += 1,
+        }
         Ok(())
     }
 

@@ -144,7 +144,8 @@ pub struct CrawlConfig {
     /// Fetch again now every page whose last fetch failed, was rejected or gave a suspect
     /// cable, pages gone (404/410) included, whatever its age.
     pub retry_failed: bool,
-    /// Write every page fetched and every 304 into a folder of WARC files.
+    /// Write every response received (pages, redirect hops, error pages, answers retried)
+    /// and every 304 into a folder of WARC files.
     pub warc: Option<ArchiveConfig>,
     /// Also queue the known cable IDs that `site` has no page for, at its rule's
     /// `cable_url` (needs `site`).

@@ -472,10 +472,14 @@ async fn run_job(
     };
     let fetch = async {
         let scope = |url: &PageUrl| shared.scope(&shared.rules.site_url(url)).is_some();
-        shared.fetcher.fetch(&request, &scope).await
+        if shared.archive.is_some() {
+            shared.fetcher.fetch_recorded(&request, &scope).await
+        } else {
+            (shared.fetcher.fetch(&request, &scope).await, Vec::new())
+        }
     };
-    let outcome = tokio::select! {
-        outcome = fetch => outcome,
+    let (outcome, received) = tokio::select! {
+        fetched = fetch => fetched,
         () = abandoned(&mut abandon) => return TaskEnd::Abandoned { seq, host },
     };
     let seen = abandon.clone();
@@ -489,7 +493,7 @@ async fn run_job(
         let shared = Arc::clone(&shared);
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            record::settle(&shared, &job, outcome, &|| *seen.borrow())
+            record::settle(&shared, &job, outcome, &received, &|| *seen.borrow())
         })
         .await
         .map_err(|error| CrawlError::Task {

@@ -1,6 +1,7 @@
 //! Fetching one page: a single reqwest client, every request paced by the host pool,
 //! conditional GET, manual redirects checked against the crawl's scope, retries with
-//! backoff, and a streaming size cap. The result is a typed [`FetchOutcome`].
+//! backoff, and a streaming size cap. The result is a typed [`FetchOutcome`], and, when
+//! asked, every other response received on the way ([`Received`]).
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -12,6 +13,7 @@ use super::error::ConfigError;
 use super::host::{Host, HostPool, Throttle, parse_retry_after};
 use super::outcome::{FailureKind, FetchOutcome, classify, classify_body};
 use super::robots::{self, ROBOTS_MAX_BYTES, RobotsPolicy, RobotsUnreachable};
+use super::transcript::{Received, header_list, header_text, now};
 use crate::clean::complete;
 use crate::model::{Page, PageUrl};
 use crate::rules::RuleSet;
@@ -77,11 +79,14 @@ fn is_html(headers: &HeaderMap) -> bool {
 /// The end of one request.
 #[derive(Debug)]
 enum Exchange {
-    /// The server answered. The body is read for 2xx only.
+    /// The server answered. The body is read for 2xx, and for the others only when the
+    /// fetch keeps what it received (cut at the cap, or where it broke off, then: see
+    /// [`Received::truncated`]).
     Reply {
         status: u16,
         headers: HeaderMap,
         body: Vec<u8>,
+        truncated: Option<&'static str>,
     },
     TooLarge,
     Failed(FailureKind),
@@ -146,6 +151,37 @@ impl Fetcher {
         request: &FetchRequest,
         in_scope: &(dyn Fn(&PageUrl) -> bool + Sync),
     ) -> FetchOutcome {
+        self.fetch_from(request, in_scope, None).await
+    }
+
+    /// [`Fetcher::fetch`], also giving every response received on the way that the
+    /// outcome does not carry, in the order received: each redirect hop, each answer
+    /// retried (a 503, a page cut short), and the error page a failed or gone outcome
+    /// came from, with their bodies (error bodies are read then, up to the body cap).
+    /// The page of `Fetched` and the 304 of `NotModified` are not repeated in it;
+    /// robots.txt is the host pool's and is not in it either. A request that got no
+    /// response leaves nothing: a connection refused or a timeout before the status has
+    /// no response to keep, nor has a 2xx page whose body broke off or outgrew the cap
+    /// (its outcome says so). An error page's body that broke off or outgrew the cap is
+    /// kept as far as it came, with [`Received::truncated`] saying why.
+    pub async fn fetch_recorded(
+        &self,
+        request: &FetchRequest,
+        in_scope: &(dyn Fn(&PageUrl) -> bool + Sync),
+    ) -> (FetchOutcome, Vec<Received>) {
+        let mut received = Vec::new();
+        let outcome = self
+            .fetch_from(request, in_scope, Some(&mut received))
+            .await;
+        (outcome, received)
+    }
+
+    async fn fetch_from(
+        &self,
+        request: &FetchRequest,
+        in_scope: &(dyn Fn(&PageUrl) -> bool + Sync),
+        mut received: Option<&mut Vec<Received>>,
+    ) -> FetchOutcome {
         let mut url = request.url.clone();
         let mut visited = vec![url.clone()];
         let mut redirects = 0;
@@ -172,17 +208,38 @@ impl Fetcher {
             };
             let limit = self.config.max_body_bytes;
             let (exchange, attempts) = self
-                .exchange(&host, &url, &headers, BodyLimit::Refuse(limit))
+                .exchange(
+                    &host,
+                    &url,
+                    &headers,
+                    BodyLimit::Refuse(limit),
+                    received.as_deref_mut(),
+                )
                 .await;
-            let (status, headers, body) = match exchange {
+            let sent = headers;
+            let (status, headers, mut body, truncated) = match exchange {
                 Exchange::Reply {
                     status,
                     headers,
                     body,
-                } => (status, headers, body),
+                    truncated,
+                } => (status, headers, body, truncated),
                 Exchange::TooLarge => return FetchOutcome::TooLarge { limit },
                 Exchange::Failed(kind) => return FetchOutcome::Failed { kind, attempts },
             };
+            let is_page = (200..=299).contains(&status)
+                || (status == 304 && validators_sent(redirects, request));
+            if !is_page && let Some(received) = received.as_deref_mut() {
+                received.push(Received {
+                    url: url.clone(),
+                    date: now(),
+                    sent: header_list(&sent),
+                    status,
+                    headers: header_list(&headers),
+                    body: std::mem::take(&mut body),
+                    truncated,
+                });
+            }
             match status {
                 200..=299 => {
                     tracing::debug!(%url, status, bytes = body.len(), "fetched");
@@ -243,19 +300,22 @@ impl Fetcher {
 
     /// Sends one request to `host`, again while the server pushes back (429, 5xx,
     /// timeouts, broken connections) and attempts remain. Every push-back pauses the host.
+    /// The answers retried go to `received`, when given; the last is the caller's.
     async fn exchange(
         &self,
         host: &Host,
         url: &PageUrl,
         headers: &HeaderMap,
         limit: BodyLimit,
+        mut received: Option<&mut Vec<Received>>,
     ) -> (Exchange, u32) {
         let mut attempts = 0;
         loop {
             attempts += 1;
             let exchange = {
                 let _permit = host.acquire().await;
-                self.send_once(url, headers, limit).await
+                self.send_once(url, headers, limit, received.is_some())
+                    .await
             };
             let throttle = match &exchange {
                 Exchange::Reply {
@@ -274,6 +334,7 @@ impl Fetcher {
                     status: 200..=299,
                     headers,
                     body,
+                    ..
                 } if limit.is_page()
                     && is_html(headers)
                     && !complete::ends_whole(body)
@@ -297,11 +358,39 @@ impl Fetcher {
                     return (exchange, attempts);
                 }
                 tracing::info!(%url, %why, attempts, "will retry");
+                if let (
+                    Some(received),
+                    Exchange::Reply {
+                        status,
+                        headers: answer,
+                        body,
+                        truncated,
+                    },
+                ) = (received.as_deref_mut(), exchange)
+                {
+                    received.push(Received {
+                        url: url.clone(),
+                        date: now(),
+                        sent: header_list(headers),
+                        status,
+                        headers: header_list(&answer),
+                        body,
+                        truncated,
+                    });
+                }
             }
         }
     }
 
-    async fn send_once(&self, url: &PageUrl, headers: &HeaderMap, limit: BodyLimit) -> Exchange {
+    /// One request. The body of a status other than 2xx is read only when `read_errors`
+    /// says (cut at the cap, never refused: the status, not the body, is the outcome).
+    async fn send_once(
+        &self,
+        url: &PageUrl,
+        headers: &HeaderMap,
+        limit: BodyLimit,
+        read_errors: bool,
+    ) -> Exchange {
         let mut response = match self
             .client
             .get(url.as_url().clone())
@@ -318,16 +407,18 @@ impl Fetcher {
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        if !response.status().is_success() {
+        let success = response.status().is_success();
+        if !success && !read_errors {
             // Error pages and redirects are not kept: drop the body unread.
             return Exchange::Reply {
                 status,
                 headers,
                 body: Vec::new(),
+                truncated: None,
             };
         }
         let (cap, refuse) = match limit {
-            BodyLimit::Refuse(cap) => (cap, true),
+            BodyLimit::Refuse(cap) => (cap, success),
             BodyLimit::Truncate(cap) => (cap, false),
         };
         // Known only when the body is not compressed; a compressed body is counted as
@@ -340,6 +431,7 @@ impl Fetcher {
         let cap = usize::try_from(cap).unwrap_or(usize::MAX);
         let expected = declared.map_or(0, |len| usize::try_from(len).unwrap_or(usize::MAX));
         let mut body = Vec::with_capacity(expected.min(cap).min(1 << 20));
+        let mut truncated = None;
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
@@ -350,11 +442,22 @@ impl Fetcher {
                             return Exchange::TooLarge;
                         }
                         body.extend_from_slice(&chunk[..room]);
+                        truncated = Some("length");
                         break;
                     }
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
+                // An error page's status is its outcome: what came of its body is kept.
+                Err(error) if !success => {
+                    tracing::debug!(%url, %error, "error page's body broke off");
+                    truncated = Some(if error.is_timeout() {
+                        "time"
+                    } else {
+                        "disconnect"
+                    });
+                    break;
+                }
                 Err(error) => {
                     tracing::debug!(%url, %error, "body read failed");
                     return Exchange::Failed(classify_body(&error));
@@ -365,6 +468,7 @@ impl Fetcher {
             status,
             headers,
             body,
+            truncated,
         }
     }
 
@@ -381,6 +485,7 @@ impl Fetcher {
                     &url,
                     &HeaderMap::new(),
                     BodyLimit::Truncate(ROBOTS_MAX_BYTES),
+                    None,
                 )
                 .await;
             let kind = match exchange {
@@ -454,37 +559,4 @@ fn conditional_headers(request: &FetchRequest) -> HeaderMap {
         }
     }
     headers
-}
-
-/// Every header of a response, in order, its name title-cased, as text (bytes that are not UTF-8 read as
-/// ISO 8859-1, HTTP's historic charset, so that none is lost).
-fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let bytes = value.as_bytes();
-            let text = match std::str::from_utf8(bytes) {
-                Ok(text) => text.to_string(),
-                Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
-            };
-            (title_case(name.as_str()), text)
-        })
-        .collect()
-}
-
-/// A header name as HTTP/1.1 servers usually spell it (`content-type` → `Content-Type`):
-/// the client gives names in lower case, and names are case-insensitive.
-fn title_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = true;
-    for c in name.chars() {
-        out.push(if upper { c.to_ascii_uppercase() } else { c });
-        upper = c == '-';
-    }
-    out
-}
-
-fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
-    let value = headers.get(name)?;
-    Some(String::from_utf8_lossy(value.as_bytes()).trim().to_string())
 }

@@ -24,6 +24,7 @@ pub mod scope;
 pub mod seeds;
 mod shared;
 mod summary;
+mod transcript;
 
 pub use archive::{ArchiveSummary, SealedFile};
 pub use config::ArchiveConfig;
@@ -45,3 +46,4 @@ pub use run::{Crawler, StopHandle};
 pub use scope::{extract_links, in_scope};
 pub use seeds::Seed;
 pub use summary::{Barren, Ended, Progress, ProgressSnapshot, Summary};
+pub use transcript::Received;

@@ -18,6 +18,7 @@ use super::outcome::FetchOutcome;
 use super::scope::links_of;
 use super::seeds::Seed;
 use super::shared::{Pushed, Shared};
+use super::transcript::{Received, now};
 use crate::clean;
 use crate::model::{Page, PageUrl};
 use crate::pipeline::{self, Arrival, Failure, Fetched, NOT_ON_SITE, Processed};
@@ -227,15 +228,22 @@ pub(super) struct Links {
 }
 
 /// Records what `outcome` says of `job`'s page (in the WARC archive first, when the crawl
-/// keeps one), queues its links, and takes the job out of the frontier, in that order.
+/// keeps one: every response in `received`, in order, then the page or 304), queues its
+/// links, and takes the job out of the frontier, in that order.
 /// `None` when `abandoned` says, once the page is parsed, that the crawl gave up on the job
 /// at a stop: then nothing is stored and the job stays in the frontier.
 pub(super) fn settle(
     shared: &Shared,
     job: &Job,
     outcome: FetchOutcome,
+    received: &[Received],
     abandoned: &dyn Fn() -> bool,
 ) -> Result<Option<Settled>, CrawlError> {
+    if let Some(archive) = &shared.archive {
+        for response in received {
+            archive.received(response)?;
+        }
+    }
     // Failures are the host's that was asked: a mapped host's, not the real site's.
     let host = shared.rules.fetch_url(&job.entry.url).host().to_string();
     let conditional = job
@@ -296,14 +304,6 @@ const KEEP: pipeline::Options = pipeline::Options {
     policy: ReplacePolicy::KeepPrevious,
     dry_run: false,
 };
-
-/// Now, to the microsecond: the finest a WARC-Date keeps, so that a page's stored fetch
-/// time and its archived record's date are one and the same.
-fn now() -> Timestamp {
-    let now = Timestamp::now();
-    let micros = now.as_microsecond();
-    Timestamp::from_microsecond(micros).unwrap_or(now)
-}
 
 /// `None` when `abandoned` says so once the page is parsed (see [`settle`]).
 fn settle_page(

@@ -14,3 +14,4 @@ mod politeness;
 mod run;
 mod stop;
 mod warc;
+mod warc_responses;

@@ -3,7 +3,8 @@
 //! loop that drives them from the persistent frontier into the store through the pipeline.
 //!
 //! Files, bottom up: `outcome` (every way a fetch ends, named once), `config`, `error`,
-//! `robots`, `host` (the per-host pool), `scope`, `seeds`, `fetch` (one page), `archive`
+//! `robots`, `host` (the per-host pool), `scope`, `seeds`, `transcript` (the responses a
+//! fetch received on its way), `fetch` (one page), `archive`
 //! (the WARC files of `--warc`), `shared` (what the tasks of one crawl share), `known`
 //! (the known IDs of `--known-ids`), `record` (what an outcome writes), `summary`,
 //! `dispatch` (the loop) and `run` (a crawl run).

@@ -9,7 +9,6 @@ use reqwest::header::HeaderValue;
 
 use super::error::{BadDuration, BadSize, ConfigError};
 use super::host::PolitenessConfig;
-use super::known::KnownIds;
 use super::robots::RobotsUnreachable;
 use crate::warc::DEFAULT_MAX_FILE_BYTES;
 
@@ -265,6 +264,13 @@ impl ArchiveConfig {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
         }
     }
+}
+
+/// Settings of a crawl seeded from the known IDs (`crawl --known-ids`, see `known.rs`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KnownIds {
+    /// Queue at most this many a run (those left queued by an earlier run count too).
+    pub limit: Option<u64>,
 }
 
 #[cfg(test)]

@@ -8,18 +8,12 @@
 
 use serde::Serialize;
 
+use super::config::KnownIds;
 use super::shared::{Pushed, Shared};
 use crate::model::CableId;
 use crate::pipeline::Census;
 use crate::rules::{Rule, YearMonth};
 use crate::store::{FrontierEntry, LinkKind, StoreError};
-
-/// Settings of a crawl seeded from the known IDs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct KnownIds {
-    /// Queue at most this many a run (those left queued by an earlier run count too).
-    pub limit: Option<u64>,
-}
 
 /// What queueing the known IDs did, for the summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

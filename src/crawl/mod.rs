@@ -34,12 +34,12 @@ pub use config::{
     DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINKS_PER_PAGE,
     DEFAULT_MAX_QUEUED_PER_SITE, DEFAULT_MAX_REDIRECTS, DEFAULT_READ_TIMEOUT,
     DEFAULT_RECHECK_AFTER, DEFAULT_REQUEST_TIMEOUT, DEFAULT_STOP_GRACE, DEFAULT_USER_AGENT,
-    FetchConfig, parse_duration, parse_size,
+    FetchConfig, KnownIds, parse_duration, parse_size,
 };
 pub use error::{BadDuration, BadSize, ConfigError, CrawlError, SeedError};
 pub use fetch::{FetchRequest, Fetcher};
 pub use host::{HostLimits, HostPool, PolitenessConfig};
-pub use known::{KnownCounts, KnownIds};
+pub use known::KnownCounts;
 pub use outcome::{FailureKind, FailureRecord, FetchOutcome, may_pass};
 pub use record::StartCounts;
 pub use robots::{RobotsPolicy, RobotsUnreachable};

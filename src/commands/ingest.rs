@@ -200,12 +200,7 @@ fn nothing_taken(report: &WarcIngestReport, site: Option<&str>) -> String {
     let hint = if let Some((host, _)) = report.unknown_hosts.iter().max_by_key(|(_, n)| **n) {
         format!(
             "their hosts are no site's ({}): if they are a mirror of a site, add --host-map {host}=SITE",
-            report
-                .unknown_hosts
-                .iter()
-                .map(|(host, n)| format!("{host}: {n}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            counts_listed(&report.unknown_hosts)
         )
     } else if skipped("other-site") > 0 {
         format!(
@@ -363,15 +358,7 @@ fn print_stored(out: &mut dyn Write, stored: &StoredCounts) -> std::io::Result<(
         out,
         "rejected        {rejected}{}{}",
         if rejected > 0 {
-            format!(
-                " ({})",
-                stored
-                    .rejected
-                    .iter()
-                    .map(|(kind, n)| format!("{kind}: {n}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!(" ({})", counts_listed(&stored.rejected))
         } else {
             String::new()
         },
@@ -390,4 +377,13 @@ fn print_speed(out: &mut dyn Write, speed: &Throughput) -> std::io::Result<()> {
         "time            {:.2} s: {:.0} pages/s, {:.1} MB/s; {} writes",
         speed.seconds, speed.pages_per_second, speed.megabytes_per_second, speed.writes
     )
+}
+
+/// `key: n, key: n` for a summary line.
+fn counts_listed<N: std::fmt::Display>(counts: &std::collections::BTreeMap<String, N>) -> String {
+    counts
+        .iter()
+        .map(|(key, n)| format!("{key}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
